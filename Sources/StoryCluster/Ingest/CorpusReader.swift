@@ -1,0 +1,433 @@
+import Foundation
+
+/// Reads a corpus folder or file into briefs: pages (`.txt`), JSON Lines (`.jsonl`, `.ndjson`).
+///
+/// Folders are walked recursively in byte-wise sorted path order with hidden files skipped, so output never
+/// depends on directory listing order. Nothing a crawler produces stops the read: every problem becomes one
+/// `SkippedInput` naming the file (and line), and the rest of the corpus is read as usual. Invalid UTF-8 is
+/// decoded as Windows-1252 with a warning, because that is what mislabelled Western European pages almost
+/// always are.
+public struct CorpusReader: Sendable {
+    /// Lines (JSON Lines) or page lines longer than this are skipped with a message.
+    public var maxLineBytes: Int = 8 << 20
+    /// JSON Lines files at least this large are parsed on all cores in chunks.
+    public var parallelThreshold: Int = 4 << 20
+
+    /// Creates a reader with default limits.
+    public init() {}
+
+    /// Reads everything under `path` (a folder or a single file).
+    /// - Throws: `StoryClusterError` only when `path` itself does not exist or cannot be listed.
+    public func read(_ path: String) throws -> Corpus {
+        let url = URL(fileURLWithPath: path)
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else {
+            throw StoryClusterError("\(path): no such file or folder")
+        }
+        var files: [(relative: String, url: URL)] = []
+        if isDir.boolValue {
+            files = try listFiles(root: url)
+        } else {
+            files = [(url.lastPathComponent, url)]
+        }
+        var corpus = Corpus()
+        var seenIds: [String: String] = [:]
+        for file in files {
+            corpus.filesRead += 1
+            var part = readFile(file.url, relative: file.relative)
+            // Ids must be unique across the corpus: a later duplicate is skipped, never silently merged.
+            var kept: [Brief] = []
+            kept.reserveCapacity(part.briefs.count)
+            for b in part.briefs {
+                if let first = seenIds[b.id] {
+                    part.skipped.append(SkippedInput(source: b.source, line: b.line, reason: "duplicate id \"\(b.id)\" (first seen at \(first))"))
+                } else {
+                    seenIds[b.id] = "\(b.source):\(b.line)"
+                    kept.append(b)
+                }
+            }
+            corpus.briefs.append(contentsOf: kept)
+            corpus.skipped.append(contentsOf: part.skipped)
+        }
+        return corpus
+    }
+
+    func listFiles(root: URL) throws -> [(relative: String, url: URL)] {
+        var out: [(String, URL)] = []
+        func walk(_ dir: URL, _ prefix: String) throws {
+            let names: [String]
+            do { names = try FileManager.default.contentsOfDirectory(atPath: dir.path) } catch {
+                throw StoryClusterError("\(dir.path): cannot list folder: \(error.localizedDescription)")
+            }
+            for name in names where !name.hasPrefix(".") {
+                let child = dir.appendingPathComponent(name)
+                var isDir: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: child.path, isDirectory: &isDir) else { continue }
+                let rel = prefix.isEmpty ? name : prefix + "/" + name
+                if isDir.boolValue { try walk(child, rel) } else { out.append((rel, child)) }
+            }
+        }
+        try walk(root, "")
+        out.sort { Array($0.0.utf8).lexicographicallyPrecedes(Array($1.0.utf8)) }
+        return out
+    }
+
+    /// Reads one file; never throws: problems become skip entries.
+    public func readFile(_ url: URL, relative: String) -> Corpus {
+        let ext = url.pathExtension.lowercased()
+        let kind: FileKind
+        switch ext {
+        case "txt", "text": kind = .page
+        case "jsonl", "ndjson": kind = .jsonLines
+        default:
+            return Corpus(skipped: [SkippedInput(source: relative, reason: "not a corpus file (expected .txt, .jsonl or .ndjson)")])
+        }
+        let data: Data
+        do {
+            data = try Data(contentsOf: url, options: .alwaysMapped)
+        } catch {
+            return Corpus(skipped: [SkippedInput(source: relative, reason: "unreadable: \(describe(error))")])
+        }
+        if data.isEmpty { return Corpus(skipped: [SkippedInput(source: relative, reason: "empty file")]) }
+        return data.withUnsafeBytes { raw -> Corpus in
+            var bytes = UnsafeBufferPointer(start: raw.baseAddress!.assumingMemoryBound(to: UInt8.self), count: raw.count)
+            if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
+                bytes = UnsafeBufferPointer(rebasing: bytes[3...])
+            }
+            if let nul = bytes.prefix(8192).firstIndex(of: 0) {
+                return Corpus(skipped: [SkippedInput(source: relative, reason: "binary file (NUL byte at offset \(nul)), not text")])
+            }
+            let crawl = crawlTime(fileName: url.lastPathComponent) ?? modificationTime(url)
+            switch kind {
+            case .page: return readPage(bytes, relative: relative, crawlTime: crawl)
+            case .jsonLines: return readJSONLines(bytes, relative: relative)
+            }
+        }
+    }
+
+    enum FileKind { case page, jsonLines }
+
+    func describe(_ error: Error) -> String {
+        if let e = error as? CocoaError, let u = e.underlying as? POSIXError { return String(cString: strerror(u.code.rawValue)) }
+        let ns = error as NSError
+        if let u = ns.userInfo[NSUnderlyingErrorKey] as? NSError, u.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(u.code)))
+        }
+        return ns.localizedDescription
+    }
+
+    // MARK: Pages
+
+    func readPage(_ bytes: UnsafeBufferPointer<UInt8>, relative: String, crawlTime: Date?) -> Corpus {
+        var skipped: [SkippedInput] = []
+        var text: String
+        if let bad = UTF8Check.firstInvalidOffset(bytes) {
+            let line = bytes[..<bad].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
+            skipped.append(SkippedInput(source: relative, line: line, reason: "invalid UTF-8 (byte 0x\(String(bytes[bad], radix: 16, uppercase: true))); decoded the file as Windows-1252", recovered: true))
+            text = Windows1252.decode(bytes)
+        } else {
+            text = String(decoding: bytes, as: UTF8.self)
+        }
+        // Over-long lines are dropped one by one, so one runaway line does not cost the rest of the page.
+        if bytes.count > maxLineBytes {
+            var lines: [Substring] = []
+            var n = 0
+            for line in text.splitLines() {
+                n += 1
+                if line.utf8.count > maxLineBytes {
+                    skipped.append(SkippedInput(source: relative, line: n, reason: "line of \(line.utf8.count) bytes exceeds the \(maxLineBytes)-byte limit"))
+                    lines.append("")
+                } else {
+                    lines.append(line)
+                }
+            }
+            text = lines.joined(separator: "\n")
+        }
+        let (parsed, emptyLines) = PageParser.parse(text)
+        for line in emptyLines {
+            skipped.append(SkippedInput(source: relative, line: line, reason: "dateline without text"))
+        }
+        if parsed.isEmpty {
+            skipped.append(SkippedInput(source: relative, reason: "no brief text on the page"))
+        }
+        var briefs: [Brief] = []
+        briefs.reserveCapacity(parsed.count)
+        for (n, p) in parsed.enumerated() {
+            let published = crawlTime.map { t in p.ageMinutes.map { t.addingTimeInterval(-Double($0) * 60) } ?? t }
+            briefs.append(Brief(id: "\(relative)#\(n + 1)", source: relative, line: p.line, title: p.title, dateline: p.dateline,
+                                agencies: p.agencies, ageMinutes: p.ageMinutes, published: published, text: p.text))
+        }
+        return Corpus(briefs: briefs, skipped: skipped, filesRead: 1)
+    }
+
+    /// Crawl time from a `YYYYMMDD-HHMM` stamp in the file name, read as UTC.
+    public func crawlTime(fileName: String) -> Date? {
+        let s = Array(fileName.utf8)
+        guard s.count >= 13 else { return nil }
+        func digits(_ a: Int, _ n: Int) -> Int? {
+            var v = 0
+            for k in a..<(a + n) {
+                guard s[k] >= 0x30 && s[k] <= 0x39 else { return nil }
+                v = v * 10 + Int(s[k] - 0x30)
+            }
+            return v
+        }
+        for start in 0...(s.count - 13) where s[start + 8] == UInt8(ascii: "-") {
+            if start > 0, s[start - 1] >= 0x30 && s[start - 1] <= 0x39 { continue }
+            if start + 13 < s.count, s[start + 13] >= 0x30 && s[start + 13] <= 0x39 { continue }
+            guard let y = digits(start, 4), let mo = digits(start + 4, 2), let d = digits(start + 6, 2),
+                  let h = digits(start + 9, 2), let mi = digits(start + 11, 2),
+                  (1...12).contains(mo), (1...31).contains(d), h < 24, mi < 60 else { continue }
+            return ISO8601.date(year: y, month: mo, day: d, hour: h, minute: mi, second: 0)
+        }
+        return nil
+    }
+
+    func modificationTime(_ url: URL) -> Date? {
+        (try? FileManager.default.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date
+    }
+
+    // MARK: JSON Lines
+
+    func readJSONLines(_ bytes: UnsafeBufferPointer<UInt8>, relative: String) -> Corpus {
+        // Split into chunks at line boundaries; each chunk is parsed independently, then merged in order.
+        let workers = bytes.count >= parallelThreshold ? max(1, ProcessInfo.processInfo.activeProcessorCount) : 1
+        var bounds: [Int] = [0]
+        for w in 1..<workers {
+            var cut = bytes.count * w / workers
+            while cut < bytes.count, bytes[cut - 1] != 0x0A { cut += 1 }
+            if cut > bounds.last! && cut < bytes.count { bounds.append(cut) }
+        }
+        bounds.append(bytes.count)
+        let chunks = bounds.count - 1
+        var startLines = [Int](repeating: 1, count: chunks)
+        for c in 1..<max(1, chunks) {
+            startLines[c] = startLines[c - 1] + bytes[bounds[c - 1]..<bounds[c]].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+        }
+        var parts = [Corpus](repeating: Corpus(), count: chunks)
+        parts.withUnsafeMutableBufferPointer { out in
+            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                out[c] = parseJSONLines(UnsafeBufferPointer(rebasing: bytes[bounds[c]..<bounds[c + 1]]), firstLine: startLines[c], relative: relative)
+            }
+        }
+        var result = Corpus(filesRead: 1)
+        for p in parts {
+            result.briefs.append(contentsOf: p.briefs)
+            result.skipped.append(contentsOf: p.skipped)
+        }
+        if result.briefs.isEmpty && result.skipped.isEmpty {
+            result.skipped.append(SkippedInput(source: relative, reason: "no documents (only blank lines)"))
+        }
+        return result
+    }
+
+    func parseJSONLines(_ bytes: UnsafeBufferPointer<UInt8>, firstLine: Int, relative: String) -> Corpus {
+        var out = Corpus()
+        var lineNo = firstLine
+        var start = 0
+        let n = bytes.count
+        while start < n {
+            var end = start
+            while end < n, bytes[end] != 0x0A { end += 1 }
+            var line = UnsafeBufferPointer(rebasing: bytes[start..<end])
+            if let last = line.last, last == 0x0D { line = UnsafeBufferPointer(rebasing: line.dropLast()) }
+            parseJSONLine(line, lineNo: lineNo, relative: relative, into: &out)
+            lineNo += 1
+            start = end + 1
+        }
+        return out
+    }
+
+    func parseJSONLine(_ line: UnsafeBufferPointer<UInt8>, lineNo: Int, relative: String, into out: inout Corpus) {
+        if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
+        func skip(_ reason: String, recovered: Bool = false) {
+            out.skipped.append(SkippedInput(source: relative, line: lineNo, reason: reason, recovered: recovered))
+        }
+        if line.count > maxLineBytes {
+            return skip("line of \(line.count) bytes exceeds the \(maxLineBytes)-byte limit")
+        }
+        if let nul = line.firstIndex(of: 0) { return skip("binary data (NUL byte at column \(nul + 1))") }
+        var fields: [String: JSONField]
+        do {
+            if let bad = UTF8Check.firstInvalidOffset(line) {
+                skip("invalid UTF-8 at column \(bad + 1); decoded the line as Windows-1252", recovered: true)
+                var fixed = Array(Windows1252.decode(line).utf8)
+                fields = try fixed.withUnsafeMutableBufferPointer { try JSONLineScanner.parseObject(UnsafeBufferPointer($0)) }
+            } else {
+                fields = try JSONLineScanner.parseObject(line)
+            }
+        } catch let e as JSONLineError {
+            return skip("malformed JSON at column \(e.column): \(e.message)")
+        } catch {
+            return skip("malformed JSON: \(error)")
+        }
+        guard let textField = fields["text"] else { return skip("document has no \"text\" field") }
+        guard case .string(let rawText) = textField else { return skip("\"text\" is not a string") }
+        let text = rawText.trimmed
+        guard !text.isEmpty else { return skip("\"text\" is empty") }
+        var id = "\(relative):\(lineNo)"
+        if let f = fields["id"] {
+            if let s = f.stringOrNumber, !s.isEmpty { id = s }
+            else if f != .null { return skip("\"id\" is not a string or number") }
+        }
+        func optionalString(_ key: String) -> String? {
+            guard let f = fields[key] else { return nil }
+            switch f {
+            case .string(let s): return s.isEmpty ? nil : s
+            case .null: return nil
+            default:
+                skip("\"\(key)\" is not a string; ignored it", recovered: true)
+                return nil
+            }
+        }
+        var published: Date?
+        if let p = optionalString("published") {
+            published = ISO8601.parse(p)
+            if published == nil { skip("\"published\" is not an ISO 8601 time (\(p.prefix(40))); ignored it", recovered: true) }
+        }
+        var lang: Language?
+        if let l = optionalString("lang") { lang = Language(rawValue: String(l.lowercased().prefix(2))) ?? .other }
+        out.briefs.append(Brief(id: id, source: relative, line: lineNo, title: optionalString("title"), published: published,
+                                lang: lang, text: text, outlet: optionalString("source"), url: optionalString("url")))
+    }
+}
+
+/// UTF-8 validation without decoding (ASCII runs checked eight bytes at a time).
+enum UTF8Check {
+    /// Offset of the first byte that starts an invalid sequence, or nil when `bytes` is valid UTF-8.
+    static func firstInvalidOffset(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var i = 0
+        let n = bytes.count
+        guard let base = bytes.baseAddress else { return nil }
+        while i < n {
+            if i + 8 <= n {
+                let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                if word & 0x8080_8080_8080_8080 == 0 { i += 8; continue }
+            }
+            let b = bytes[i]
+            if b < 0x80 { i += 1; continue }
+            let len: Int
+            var minValue: UInt32
+            var v: UInt32
+            if b & 0xE0 == 0xC0 { len = 2; minValue = 0x80; v = UInt32(b & 0x1F) }
+            else if b & 0xF0 == 0xE0 { len = 3; minValue = 0x800; v = UInt32(b & 0x0F) }
+            else if b & 0xF8 == 0xF0 { len = 4; minValue = 0x10000; v = UInt32(b & 0x07) }
+            else { return i }
+            guard i + len <= n else { return i }
+            for k in 1..<len {
+                let c = bytes[i + k]
+                guard c & 0xC0 == 0x80 else { return i }
+                v = v << 6 | UInt32(c & 0x3F)
+            }
+            if v < minValue || v > 0x10FFFF || (0xD800...0xDFFF).contains(v) { return i }
+            i += len
+        }
+        return nil
+    }
+}
+
+/// Windows-1252 decoding, the fallback for pages that are not valid UTF-8.
+enum Windows1252 {
+    static let high: [UInt32] = [
+        0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8D, 0x017D, 0x8F,
+        0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D, 0x017E, 0x0178,
+    ]
+
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        var s = String.UnicodeScalarView()
+        s.reserveCapacity(bytes.count)
+        for b in bytes {
+            let v: UInt32 = (0x80..<0xA0).contains(b) ? high[Int(b) - 0x80] : UInt32(b)
+            s.append(Unicode.Scalar(v)!)
+        }
+        return String(s)
+    }
+}
+
+/// Minimal ISO 8601 reading and writing in UTC, without Foundation's formatter cost per document.
+public enum ISO8601 {
+    /// Parses `YYYY-MM-DD[(T| )HH:MM[:SS[.fff]]][Z|±HH[:]MM]`; a time without zone is read as UTC.
+    public static func parse(_ text: String) -> Date? {
+        let s = Array(text.utf8)
+        var i = 0
+        func num(_ n: Int) -> Int? {
+            guard i + n <= s.count else { return nil }
+            var v = 0
+            for k in i..<(i + n) {
+                guard s[k] >= 0x30 && s[k] <= 0x39 else { return nil }
+                v = v * 10 + Int(s[k] - 0x30)
+            }
+            i += n
+            return v
+        }
+        func lit(_ c: Character) -> Bool {
+            guard i < s.count, s[i] == c.asciiValue! else { return false }
+            i += 1
+            return true
+        }
+        guard let y = num(4), lit("-"), let mo = num(2), lit("-"), let d = num(2), (1...12).contains(mo), (1...31).contains(d) else { return nil }
+        var h = 0, mi = 0, sec = 0.0
+        if i < s.count {
+            guard lit("T") || lit("t") || lit(" ") else { return nil }
+            guard let hh = num(2), lit(":"), let mm = num(2), hh < 24, mm < 60 else { return nil }
+            h = hh; mi = mm
+            if lit(":") {
+                guard let ss = num(2), ss <= 60 else { return nil }
+                sec = Double(ss)
+                if lit(".") || lit(",") {
+                    var scale = 0.1
+                    var any = false
+                    while i < s.count, s[i] >= 0x30 && s[i] <= 0x39 { sec += Double(s[i] - 0x30) * scale; scale /= 10; i += 1; any = true }
+                    guard any else { return nil }
+                }
+            }
+        }
+        var offset = 0
+        if i < s.count {
+            if lit("Z") || lit("z") {
+            } else if i < s.count, s[i] == UInt8(ascii: "+") || s[i] == UInt8(ascii: "-") {
+                let sign = s[i] == UInt8(ascii: "-") ? -1 : 1
+                i += 1
+                guard let oh = num(2) else { return nil }
+                _ = lit(":")
+                guard let om = num(2), oh < 24, om < 60 else { return nil }
+                offset = sign * (oh * 3600 + om * 60)
+            } else {
+                return nil
+            }
+        }
+        guard i == s.count else { return nil }
+        guard let base = date(year: y, month: mo, day: d, hour: h, minute: mi, second: 0) else { return nil }
+        return base.addingTimeInterval(sec - Double(offset))
+    }
+
+    /// The UTC date for a civil time (days-from-civil, Howard Hinnant's algorithm).
+    public static func date(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) -> Date? {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let days = era * 146097 + doe - 719468
+        return Date(timeIntervalSince1970: Double(days * 86400 + hour * 3600 + minute * 60 + second))
+    }
+
+    /// Formats `date` as `YYYY-MM-DDTHH:MM:SSZ` (UTC, whole seconds).
+    public static func format(_ date: Date) -> String {
+        let t = Int(date.timeIntervalSince1970.rounded(.down))
+        var days = t >= 0 ? t / 86400 : (t - 86399) / 86400
+        let secs = t - days * 86400
+        days += 719468
+        let era = (days >= 0 ? days : days - 146096) / 146097
+        let doe = days - era * 146097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        func pad(_ v: Int, _ w: Int) -> String { let s = String(v); return String(repeating: "0", count: max(0, w - s.count)) + s }
+        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(secs / 3600, 2)):\(pad(secs / 60 % 60, 2)):\(pad(secs % 60, 2))Z"
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+
+/// Streams JSON into a byte buffer with keys in the order written, so output is byte-for-byte repeatable.
+public struct JSONWriter {
+    /// The encoded bytes so far.
+    public private(set) var bytes: [UInt8] = []
+    var needsComma: [Bool] = [false]
+
+    /// Creates an empty writer.
+    public init() { bytes.reserveCapacity(1 << 16) }
+
+    mutating func separate() {
+        if needsComma[needsComma.count - 1] { bytes.append(UInt8(ascii: ",")) }
+        needsComma[needsComma.count - 1] = true
+    }
+
+    /// Opens an object (as an array element or top-level value).
+    public mutating func beginObject() { separate(); bytes.append(UInt8(ascii: "{")); needsComma.append(false) }
+    /// Closes the innermost object.
+    public mutating func endObject() { needsComma.removeLast(); bytes.append(UInt8(ascii: "}")) }
+    /// Opens an array (as an array element or top-level value).
+    public mutating func beginArray() { separate(); bytes.append(UInt8(ascii: "[")); needsComma.append(false) }
+    /// Closes the innermost array.
+    public mutating func endArray() { needsComma.removeLast(); bytes.append(UInt8(ascii: "]")) }
+
+    /// Writes `"key":` inside an object; the value call that follows must not add a comma.
+    public mutating func key(_ k: String) {
+        separate()
+        writeString(k)
+        bytes.append(UInt8(ascii: ":"))
+        needsComma[needsComma.count - 1] = false
+    }
+
+    /// Writes a string value.
+    public mutating func string(_ s: String?) {
+        separate()
+        if let s { writeString(s) } else { bytes.append(contentsOf: Array("null".utf8)) }
+    }
+
+    /// Writes an integer value (or null).
+    public mutating func int(_ v: Int?) {
+        separate()
+        bytes.append(contentsOf: Array((v.map(String.init) ?? "null").utf8))
+    }
+
+    /// Writes a number with up to `digits` decimals, no exponent (or null for nil / non-finite).
+    public mutating func double(_ v: Double?, digits: Int = 4) {
+        separate()
+        guard let v, v.isFinite else { bytes.append(contentsOf: Array("null".utf8)); return }
+        bytes.append(contentsOf: Array(String(format: "%.\(digits)f", v).utf8))
+    }
+
+    /// Writes a boolean value.
+    public mutating func bool(_ v: Bool) {
+        separate()
+        bytes.append(contentsOf: Array((v ? "true" : "false").utf8))
+    }
+
+    /// Writes a time as an ISO 8601 UTC string, or null.
+    public mutating func date(_ d: Date?) { string(d.map(ISO8601.format)) }
+
+    /// Convenience: `key` then string value.
+    public mutating func field(_ k: String, _ s: String?) { key(k); string(s) }
+    /// Convenience: `key` then integer value.
+    public mutating func field(_ k: String, _ v: Int?) { key(k); int(v) }
+    /// Convenience: `key` then array of strings.
+    public mutating func field(_ k: String, _ values: [String]) {
+        key(k)
+        beginArray()
+        for v in values { string(v) }
+        endArray()
+    }
+
+    mutating func writeString(_ s: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for b in s.utf8 {
+            switch b {
+            case UInt8(ascii: "\""): bytes.append(0x5C); bytes.append(b)
+            case UInt8(ascii: "\\"): bytes.append(0x5C); bytes.append(b)
+            case 0x0A: bytes.append(0x5C); bytes.append(UInt8(ascii: "n"))
+            case 0x0D: bytes.append(0x5C); bytes.append(UInt8(ascii: "r"))
+            case 0x09: bytes.append(0x5C); bytes.append(UInt8(ascii: "t"))
+            case 0..<0x20:
+                bytes.append(contentsOf: Array(String(format: "\\u%04x", Int(b)).utf8))
+            default: bytes.append(b)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+}
+
+/// JSON encodings of the corpus-level values shared by `ingest`, `dedup` and `run`.
+public enum CorpusJSON {
+    /// Writes one brief object.
+    public static func write(_ b: Brief, to w: inout JSONWriter) {
+        w.beginObject()
+        w.field("id", b.id)
+        w.field("source", b.source)
+        w.field("line", b.line)
+        w.field("title", b.title)
+        w.field("dateline", b.dateline)
+        w.field("agencies", b.agencies)
+        w.field("age_minutes", b.ageMinutes)
+        w.key("published"); w.date(b.published)
+        w.field("lang", b.lang.rawValue)
+        w.field("outlet", b.outlet)
+        w.field("url", b.url)
+        w.field("text", b.text)
+        w.endObject()
+    }
+
+    /// Writes one skipped-input object.
+    public static func write(_ s: SkippedInput, to w: inout JSONWriter) {
+        w.beginObject()
+        w.field("source", s.source)
+        w.field("line", s.line)
+        w.field("reason", s.reason)
+        w.key("recovered"); w.bool(s.recovered)
+        w.endObject()
+    }
+
+    /// Writes `"briefs": [...], "skipped": [...]` into an open object.
+    public static func writeCorpus(_ c: Corpus, to w: inout JSONWriter) {
+        w.key("briefs")
+        w.beginArray()
+        for b in c.briefs { write(b, to: &w) }
+        w.endArray()
+        w.key("skipped")
+        w.beginArray()
+        for s in c.skipped { write(s, to: &w) }
+        w.endArray()
+    }
+}

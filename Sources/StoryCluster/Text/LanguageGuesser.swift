@@ -1,0 +1,47 @@
+/// A brief's language as far as matching cares: the two we ship stop words for, or anything else.
+public enum Language: String, Hashable, Sendable, CaseIterable {
+    /// Dutch.
+    case nl
+    /// English.
+    case en
+    /// Another language, or too little text to tell.
+    case other
+}
+
+/// Guesses Dutch / English / other from hits on short lists of function words only one of the two uses.
+///
+/// Cheap on purpose (one pass over the tokens): it only picks stop-word lists and labels output.
+public enum LanguageGuesser {
+    static let dutch: Set<UInt64> = pack(["de", "het", "een", "van", "en", "op", "dat", "niet", "met", "voor", "zijn", "er", "ook",
+                                     "naar", "heeft", "werd", "door", "bij", "maar", "om", "wordt", "nog", "tegen", "hij",
+                                     "zij", "ze", "die", "deze", "dit", "worden", "uit", "over", "aan", "wil", "zou", "geen"])
+    static let english: Set<UInt64> = pack(["the", "a", "and", "of", "to", "on", "that", "not", "with", "for", "are", "was", "has",
+                                       "by", "at", "but", "from", "as", "be", "have", "it", "said", "he", "she", "they",
+                                       "this", "which", "were", "will", "would", "his", "her", "their", "after", "says"])
+
+    /// Packs a word of up to 8 bytes into an integer, so lookups allocate nothing.
+    @inline(__always) static func packWord(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var v: UInt64 = 0
+        for b in bytes { v = (v << 8) | UInt64(b) }
+        return v
+    }
+
+    static func pack(_ words: [String]) -> Set<UInt64> {
+        Set(words.map { w in Array(w.utf8).withUnsafeBufferPointer { packWord($0) } })
+    }
+
+    /// Returns `.nl`, `.en`, or `.other` when neither list has at least two hits and a clear lead.
+    public static func guess(_ text: String) -> Language {
+        var nl = 0, en = 0
+        TextNormalizer.forEachToken(in: text) { bytes in
+            guard bytes.count <= 8 else { return }
+            let word = packWord(bytes)
+            if dutch.contains(word) { nl += 1 }
+            if english.contains(word) { en += 1 }
+        }
+        if nl >= 2 && nl > en { return .nl }
+        if en >= 2 && en > nl { return .en }
+        if nl + en == 1 { return nl == 1 ? .nl : .en }
+        return .other
+    }
+}

@@ -1,0 +1,96 @@
+import ArgumentParser
+import Foundation
+import StoryCluster
+
+/// Output formats every reporting subcommand understands.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+/// Options shared by every subcommand that reads a corpus.
+struct CorpusOptions: ParsableArguments {
+    @Argument(help: "Corpus folder (walked recursively, hidden files skipped) or a single .txt/.jsonl file.")
+    var corpus: String
+
+    @Option(help: "Skip JSON lines and page lines longer than this many bytes.")
+    var maxLineBytes: Int = 8 << 20
+
+    @Flag(name: .shortAndLong, help: "Print nothing on stderr but errors.")
+    var quiet = false
+
+    func validate() throws {
+        guard maxLineBytes > 0 else { throw ValidationError("--max-line-bytes must be positive") }
+    }
+
+    /// Reads the corpus, printing each skip on stderr unless quiet.
+    func read() throws -> Corpus {
+        var reader = CorpusReader()
+        reader.maxLineBytes = maxLineBytes
+        let result: Corpus
+        do { result = try reader.read(corpus) } catch let e as StoryClusterError {
+            throw CLIFailure(message: e.description, code: ExitStatus.failure)
+        }
+        if !quiet {
+            for s in result.skipped { Console.error("storycluster: \(s)") }
+        }
+        return result
+    }
+}
+
+/// Options for where and how a report is written.
+struct OutputOptions: ParsableArguments {
+    @Option(name: .shortAndLong, help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
+    @Option(name: .shortAndLong, help: "Write the report to FILE atomically (temporary file, then rename) instead of stdout.")
+    var output: String?
+
+    /// Writes `bytes` to the output file atomically, or to stdout.
+    func emit(_ bytes: [UInt8]) throws {
+        guard let output else {
+            FileHandle.standardOutput.write(Data(bytes))
+            return
+        }
+        let url = URL(fileURLWithPath: output)
+        do {
+            try Data(bytes).write(to: url, options: .atomic)
+        } catch {
+            throw CLIFailure(message: "\(output): cannot write report: \(error.localizedDescription)", code: ExitStatus.failure)
+        }
+    }
+}
+
+/// Exit statuses documented in the README.
+enum ExitStatus {
+    /// Everything was read.
+    static let ok: Int32 = 0
+    /// A fatal error: the corpus path does not exist, the output cannot be written.
+    static let failure: Int32 = 1
+    /// The run completed, but some input was skipped (each skip was reported).
+    static let partial: Int32 = 3
+    /// The corpus held no briefs at all.
+    static let noBriefs: Int32 = 4
+}
+
+/// A fatal, user-facing failure with its exit status.
+struct CLIFailure: Error, CustomStringConvertible {
+    var message: String
+    var code: Int32
+    var description: String { message }
+}
+
+/// Writes to stderr.
+enum Console {
+    static func error(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+}
+
+/// Maps a finished read to the documented exit status.
+func finish(_ corpus: Corpus) throws {
+    if corpus.briefs.isEmpty {
+        Console.error("storycluster: no briefs found in the corpus")
+        throw ExitCode(ExitStatus.noBriefs)
+    }
+    if corpus.hasLosses { throw ExitCode(ExitStatus.partial) }
+}
