@@ -230,9 +230,10 @@ class Story:
         theme = world.themes[rng.randrange(len(world.themes))]
         self.topic = rng.sample(theme, 5) + [
             world.vocab[rng.randrange(300, len(world.vocab))] for _ in range(4)]
-        self.persons = list({world.person(rng) for _ in range(rng.randint(1, 4))})
-        self.places = list({world.place(rng) for _ in range(rng.randint(1, 2))})
-        self.orgs = list({world.org(rng) for _ in range(rng.choice((0, 1, 1, 2)))})
+        # dict.fromkeys dedupes in insertion order (set order would depend on PYTHONHASHSEED)
+        self.persons = list(dict.fromkeys(world.person(rng) for _ in range(rng.randint(1, 4))))
+        self.places = list(dict.fromkeys(world.place(rng) for _ in range(rng.randint(1, 2))))
+        self.orgs = list(dict.fromkeys(world.org(rng) for _ in range(rng.choice((0, 1, 1, 2)))))
         self.entities = self.persons + self.places + self.orgs
         self.entity_tokens = [e.split() for e in self.entities]
         self.subjects = self.persons + self.orgs

@@ -32,18 +32,18 @@ WORLD = dict(
     cap=(8, 12), max_age_h=8.0,                  # page holds 8-12 briefs; older than 8 h drop first
     lead_every_min=(150, 240),                   # lead article replaced every 2.5-4 h
     seps=(("-", 0.8), ("\u2013", 0.12), ("\u2014", 0.08)),
-    agencies=("AP", "Reuters", "AFP", "AP/Reuters", "AFP/Reuters", "Reuters/AP", "AFP/DPA", "AFP/AP/Reuters"),
+    agencies=("AP", "Reuters", "AFP", "ANP/AFP", "AP/Reuters", "AFP/Reuters", "Reuters/AP", "AFP/DPA", "AFP/AP/Reuters"),
     lead_agencies=("AP/Reuters", "AFP/Reuters/AP", "Reuters/AFP"),
 )
 BUSINESS = dict(
     site="business", section="More from Business",
     start=dt.datetime(2026, 11, 3, 19, 12), span_h=None, gap_min=(150, 330), max_crawls=15,
-    n_initial=10, initial_span_h=52.0,
-    arrival_mean_min=270.0, arrival_clamp=(60, 480),
+    n_initial=10, initial_span_h=56.0,
+    arrival_mean_min=320.0, arrival_clamp=(60, 600),
     cap=(8, 12), max_age_h=60.0,
     lead_every_min=(600, 840),
     seps=(("\u2014", 0.7), ("-", 0.3)),
-    agencies=("Bloomberg", "Reuters", "AP", "Dow Jones", "Reuters/Bloomberg", "AFP"),
+    agencies=("Bloomberg", "Reuters", "AP", "AP/Bloomberg", "Reuters/Bloomberg", "AFP"),
     lead_agencies=("Reuters", "Bloomberg/Reuters"),
 )
 N_SYNDICATED = 9          # world briefs re-published on the business site (other agency tag)
@@ -64,7 +64,7 @@ WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
 DATEISH = re.compile(r"\b(posted|updated|published|last updated|gmt|edt|est|pdt|pst|bst|et|pt|hkt)\b|"
                      r"\d+ : \d+|^\d+ / \d+|^by\b|^\W*$", re.I)
 JUNK = re.compile(r"https?:|www\.|@|\||\t|\ufffd|\u00a9|photo|click|read more|advertisement|"
-                  r"related:|follow us|subscribe|getty|\bAP\b|"
+                  r"related:|follow us|subscribe|getty|Quote-Cramer|\bAP\b|"
                   r"\bReuters\b|\bAFP\b|\bminutes? ago\b|\bhours? ago\b|\bdays? ago\b", re.I)
 TERMINAL = re.compile(r"[.!?][\"\u201d\u2019')]*$")
 # the dateline shape the reader looks for; body text must never contain it
@@ -150,7 +150,10 @@ def clean_sentence_ok(s):
         return False
     if not TERMINAL.search(s):
         return False
-    if s[0] in ".,;:)":
+    if s[0] in ".,;:)?":
+        return False
+    # stray "?" left by mis-encoded dashes/quotes in the source ("Systems? announced", ".? I")
+    if re.search(r"(^|[\s.])\?|\?\s+[a-z]", s):
         return False
     return True
 
@@ -163,6 +166,9 @@ def parse_doc(text):
     raw = [l.strip() for l in text.split("\n")]
     raw = [l for l in raw if l]
     raw = [re.sub(r"(?<=\d) ([:/.]) (?=\d)", r"\1", l) for l in raw]
+    raw = [re.sub(r"(?<=\d) , (?=\d{3}\b)", ",", l) for l in raw]
+    raw = [re.sub(r" \. (?=\d{3}\b)", " .", l).replace(" - - ", " -- ").replace("` s ", "'s ")
+           for l in raw]
 
     def sentence_like(l):
         return len(l.split()) >= 6 and bool(TERMINAL.search(detok(l))) and not is_dateish(l)
@@ -348,7 +354,7 @@ def edit_append(sents, extra, rng):
         return None
     nxt = extra[0]
     base = len(words(" ".join(sents)))
-    if len(words(nxt)) > max(10, 0.25 * base):
+    if len(words(nxt)) > max(12, 0.3 * base):
         return None
     return " ".join(sents + [nxt]), "append sentence"
 
@@ -952,7 +958,17 @@ def check(out_dir):
     by_story = collections.Counter(lab[i]["story"] for i in parsed_ids)
     same_story_pairs = sum(c * (c - 1) // 2 for c in by_story.values())
     same_story_nondup = same_story_pairs - len(dup_j)
+    site_pages = collections.Counter(p.split("/")[0] for p in {x.rsplit("#", 1)[0] for x in parsed_ids})
+    site_ids = collections.Counter(i.split("/")[0] for i in parsed_ids)
+    cross_site = sum(1 for ids in fam.values() if len({i.split("/")[0] for i in ids}) > 1)
+    cross_pairs = sum(1 for ids in fam.values() for a in range(len(ids)) for b in range(a + 1, len(ids))
+                      if ids[a].split("/")[0] != ids[b].split("/")[0])
+    n_versions = len({(lab[i]["dup"], texts[i]) for i in parsed_ids})
     stats = dict(
+        per_site={k: dict(pages=site_pages[k], ids=site_ids[k]) for k in sorted(site_ids)},
+        cross_site_families=cross_site, cross_site_dup_pairs=cross_pairs,
+        singleton_families=sum(1 for ids in fam.values() if len(ids) == 1),
+        distinct_body_versions=n_versions,
         pages=n_pages, briefs=n_ids, families=len(fam), stories=len(by_story),
         gold_dup_pairs=len(dup_j), non_dup_pairs=total_pairs - len(dup_j),
         same_story_non_dup_pairs=same_story_nondup,
@@ -970,13 +986,17 @@ def check(out_dir):
 def fmt_stats(s):
     a, c = s["dup_jaccard_all"], s["dup_jaccard_changed"]
     return "\n".join([
+        "per site: " + ", ".join(f"{k}: {v['pages']} pages / {v['ids']} ids" for k, v in s["per_site"].items()),
+        f"families on both sites: {s['cross_site_families']} ({s['cross_site_dup_pairs']} cross-site dup pairs); "
+        f"singleton families: {s['singleton_families']}; distinct (family, body text) versions: "
+        f"{s['distinct_body_versions']}",
         f"pages: {s['pages']}  briefs (ids): {s['briefs']}  dup families: {s['families']}  "
         f"ECB+ stories: {s['stories']}",
         f"gold duplicate pairs: {s['gold_dup_pairs']}  non-duplicate pairs: {s['non_dup_pairs']} "
         f"(same-story non-duplicate pairs: {s['same_story_non_dup_pairs']})",
         f"word-3-shingle Jaccard, all dup pairs:        min {a['min']:.3f}  p5 {a['p5']:.3f}  "
         f"median {a['median']:.3f}  (share >= 0.8: {s['dup_pairs_ge_0_8']:.3f})",
-        f"word-3-shingle Jaccard, dup pairs w/ edits:   n {c['n']}  min {c['min']:.3f}  p5 {c['p5']:.3f}  "
+        f"  ... dup pairs whose body text differs:     n {c['n']}  min {c['min']:.3f}  p5 {c['p5']:.3f}  "
         f"median {c['median']:.3f}  (share >= 0.8: {c['share_ge_0_8']:.3f})",
         f"max Jaccard among non-dup pairs: {s['max_non_dup_jaccard']:.3f} {s['max_non_dup_pair']}",
         f"max Jaccard among same-story non-dup pairs: {s['max_same_story_non_dup_jaccard']:.3f}",

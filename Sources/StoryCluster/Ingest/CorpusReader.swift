@@ -62,8 +62,9 @@ public struct CorpusReader: Sendable {
             for name in names where !name.hasPrefix(".") {
                 let child = dir.appendingPathComponent(name)
                 var isDir: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: child.path, isDirectory: &isDir) else { continue }
                 let rel = prefix.isEmpty ? name : prefix + "/" + name
+                // A broken link or a file that vanished is still listed, so reading it reports it.
+                guard FileManager.default.fileExists(atPath: child.path, isDirectory: &isDir) else { out.append((rel, child)); continue }
                 if isDir.boolValue { try walk(child, rel) } else { out.append((rel, child)) }
             }
         }
