@@ -60,6 +60,56 @@ struct OutputOptions: ParsableArguments {
     }
 }
 
+/// Near-duplicate settings shared by `dedup` and `run`.
+struct DedupOptions: ParsableArguments {
+    @Option(help: "Minimum Jaccard similarity of shingle sets to a group's canonical brief (0–1].")
+    var threshold: Double = 0.8
+
+    @Option(help: "Shingle kind: word or char.")
+    var shingle: String = "word"
+
+    @Option(help: "Shingle size: words per word shingle (default 3), bytes per character shingle (default 5).")
+    var shingleSize: Int?
+
+    @Option(help: "MinHash permutations (a multiple of 8).")
+    var permutations: Int = 128
+
+    @Option(help: "MinHash seed.")
+    var seed: UInt64 = 1
+
+    @Option(help: "LSH bands×rows, e.g. 16x8 (default: chosen from threshold and permutations).")
+    var lsh: String?
+
+    func validate() throws {
+        guard threshold > 0 && threshold <= 1 else { throw ValidationError("--threshold must be in (0, 1], got \(threshold)") }
+        guard permutations > 0 && permutations % 8 == 0 else { throw ValidationError("--permutations must be a positive multiple of 8") }
+        guard ShingleConfig.Kind(rawValue: shingle) != nil else { throw ValidationError("--shingle must be word or char") }
+        if let s = shingleSize, s < 1 { throw ValidationError("--shingle-size must be at least 1") }
+        _ = try lshParams()
+    }
+
+    func lshParams() throws -> LSHParams? {
+        guard let lsh else { return nil }
+        let parts = lsh.lowercased().split(separator: "x").compactMap { Int($0) }
+        guard parts.count == 2, parts[0] > 0, parts[1] > 0, parts[0] * parts[1] <= permutations else {
+            throw ValidationError("--lsh must be BANDSxROWS with bands·rows ≤ permutations, got \(lsh)")
+        }
+        return LSHParams(bands: parts[0], rows: parts[1])
+    }
+
+    /// The library configuration these flags describe.
+    func config() throws -> DedupConfig {
+        var c = DedupConfig()
+        c.threshold = threshold
+        let kind = ShingleConfig.Kind(rawValue: shingle)!
+        c.shingles = ShingleConfig(kind: kind, size: shingleSize ?? (kind == .word ? 3 : 5))
+        c.permutations = permutations
+        c.seed = seed
+        c.lsh = try lshParams()
+        return c
+    }
+}
+
 /// Exit statuses documented in the README.
 enum ExitStatus {
     /// Everything was read.

@@ -9,7 +9,7 @@ struct StoryClusterCommand: ParsableCommand {
         commandName: "storycluster",
         abstract: "Deduplicate news briefs and group them into stories.",
         version: StoryClusterVersion.current,
-        subcommands: [Run.self, Ingest.self],
+        subcommands: [Run.self, Ingest.self, Dedup.self],
         defaultSubcommand: nil
     )
 
@@ -51,24 +51,67 @@ struct Ingest: ParsableCommand {
 
 /// `storycluster run`: the main job.
 struct Run: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Read a corpus and report its briefs (deduplication and stories grow on this).")
+    static let configuration = CommandConfiguration(abstract: "Read a corpus, remove duplicates and report.")
 
     @OptionGroup var corpusOptions: CorpusOptions
+    @OptionGroup var dedupOptions: DedupOptions
     @OptionGroup var outputOptions: OutputOptions
 
     func run() throws {
         let start = Date()
         let corpus = try corpusOptions.read()
+        let dedup = Deduplicator(config: try dedupOptions.config()).run(corpus.briefs)
         switch outputOptions.format {
         case .json:
             var w = JSONWriter()
             w.beginObject()
             CorpusJSON.writeCorpus(corpus, to: &w)
+            DedupJSON.writeGroups(dedup, briefs: corpus.briefs, to: &w)
+            DedupJSON.writeStats(dedup.stats, to: &w)
             w.endObject()
             try outputOptions.emit(w.bytes + [0x0A])
         case .text:
-            var text = TextReport.summary(corpus, seconds: Date().timeIntervalSince(start)) + "\n\n"
-            text += TextReport.briefList(corpus)
+            var text = TextReport.summary(corpus, seconds: Date().timeIntervalSince(start))
+            text += ", \(dedup.stats.duplicatesRemoved) duplicates removed in \(dedup.groups.count) groups\n\n"
+            text += TextReport.duplicateGroups(dedup, briefs: corpus.briefs)
+            if !dedup.groups.isEmpty { text += "\n" }
+            text += TextReport.briefList(Corpus(briefs: dedup.canonicalIndices.map { corpus.briefs[$0] }))
+            try outputOptions.emit(Array(text.utf8))
+        }
+        try finish(corpus)
+    }
+}
+
+/// `storycluster dedup`: exact and near-duplicate groups.
+struct Dedup: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Find exact and near-duplicate briefs and their canonical brief.")
+
+    @OptionGroup var corpusOptions: CorpusOptions
+    @OptionGroup var dedupOptions: DedupOptions
+    @OptionGroup var outputOptions: OutputOptions
+
+    func run() throws {
+        let start = Date()
+        let corpus = try corpusOptions.read()
+        let dedup = Deduplicator(config: try dedupOptions.config()).run(corpus.briefs)
+        switch outputOptions.format {
+        case .json:
+            var w = JSONWriter()
+            w.beginObject()
+            DedupJSON.writeGroups(dedup, briefs: corpus.briefs, to: &w)
+            DedupJSON.writeStats(dedup.stats, to: &w)
+            w.key("skipped")
+            w.beginArray()
+            for s in corpus.skipped { CorpusJSON.write(s, to: &w) }
+            w.endArray()
+            w.endObject()
+            try outputOptions.emit(w.bytes + [0x0A])
+        case .text:
+            var text = TextReport.summary(corpus, seconds: Date().timeIntervalSince(start))
+            let s = dedup.stats
+            text += ", \(s.duplicatesRemoved) duplicates (\(s.exactDuplicates) exact) in \(dedup.groups.count) groups"
+            text += "; LSH \(s.bands)×\(s.rows), \(s.candidatePairs) candidates, \(s.verifiedPairs) verified\n\n"
+            text += TextReport.duplicateGroups(dedup, briefs: corpus.briefs)
             try outputOptions.emit(Array(text.utf8))
         }
         try finish(corpus)

@@ -237,6 +237,11 @@ public enum PageParser {
         return Dateline(place: place, agencies: agencies, end: m)
     }
 
+    /// The scalars from `from` (up to `to`) as a string.
+    static func substring(_ s: [Unicode.Scalar], from: Int, to: Int? = nil) -> String {
+        text(s[from..<(to ?? s.count)])
+    }
+
     /// Section headings between briefs (`Meer uit Buitenland`, `More from Business`).
     public static func isSectionLine(_ line: String) -> Bool {
         guard line.count <= 60 else { return false }

@@ -131,3 +131,39 @@ public enum CorpusJSON {
         w.endArray()
     }
 }
+
+/// JSON encodings of deduplication results.
+public enum DedupJSON {
+    /// Writes `"duplicates": [{"canonical", "members", "min_similarity"}, ...]` into an open object.
+    public static func writeGroups(_ result: DedupResult, briefs: [Brief], to w: inout JSONWriter) {
+        w.key("duplicates")
+        w.beginArray()
+        for g in result.groups {
+            w.beginObject()
+            w.field("canonical", briefs[g.canonical].id)
+            w.field("members", g.members.map { briefs[$0].id })
+            w.key("min_similarity"); w.double(g.minSimilarity)
+            w.endObject()
+        }
+        w.endArray()
+    }
+
+    /// Writes the `dedup_stats` object into an open object.
+    public static func writeStats(_ s: DedupStats, to w: inout JSONWriter) {
+        w.key("dedup_stats")
+        w.beginObject()
+        w.field("briefs", s.briefs)
+        w.field("exact_duplicates", s.exactDuplicates)
+        w.field("duplicates_removed", s.duplicatesRemoved)
+        w.field("candidate_pairs", s.candidatePairs)
+        w.field("verified_pairs", s.verifiedPairs)
+        w.field("bands", s.bands)
+        w.field("rows", s.rows)
+        w.field("signature_bytes_per_brief", s.signatureBytesPerBrief)
+        w.key("shingle_bytes_per_brief"); w.double(s.shingleBytesPerBrief, digits: 1)
+        w.key("sign_seconds"); w.double(s.signSeconds)
+        w.key("lsh_seconds"); w.double(s.lshSeconds)
+        w.key("group_seconds"); w.double(s.groupSeconds)
+        w.endObject()
+    }
+}

@@ -41,3 +41,20 @@ public enum TextReport {
         s.count <= width ? s : String(s.prefix(width - 1)) + "…"
     }
 }
+
+extension TextReport {
+    /// Duplicate groups for a person: canonical brief, then its copies with their similarity.
+    public static func duplicateGroups(_ result: DedupResult, briefs: [Brief], limit: Int = .max) -> String {
+        var out = ""
+        for g in result.groups.prefix(limit) {
+            let c = briefs[g.canonical]
+            out += "\(c.id)  ×\(g.members.count)  (min similarity \(String(format: "%.2f", g.minSimilarity)))\n"
+            out += "    " + clip(c.title ?? c.text.replacingOccurrences(of: "\n", with: " "), 94) + "\n"
+            for m in g.members.dropFirst() {
+                out += "    = \(briefs[m].id)  \(String(format: "%.2f", result.similarity[m]))\n"
+            }
+        }
+        if result.groups.count > limit { out += "… \(result.groups.count - limit) more groups\n" }
+        return out
+    }
+}

@@ -1,0 +1,308 @@
+import Foundation
+
+/// Settings for near-duplicate detection.
+public struct DedupConfig: Hashable, Sendable {
+    /// Minimum Jaccard similarity (of shingle sets) to a group's canonical brief for a brief to join it.
+    public var threshold: Double = 0.8
+    /// How texts are cut into shingles.
+    public var shingles: ShingleConfig = .default
+    /// MinHash signature length k.
+    public var permutations: Int = 128
+    /// MinHash seed; signatures are only comparable under the same seed.
+    public var seed: UInt64 = 1
+    /// LSH banding; nil chooses it from `threshold` and `permutations` (see `LSHParams.optimal`).
+    public var lsh: LSHParams?
+    /// Verify candidates by exact shingle Jaccard (true) or by the signature estimate alone (false, less memory).
+    public var exactVerification = true
+
+    /// The default settings.
+    public init() {}
+
+    /// The banding in effect.
+    public var effectiveLSH: LSHParams { lsh ?? LSHParams.optimal(threshold: threshold, permutations: permutations) }
+}
+
+/// One group of duplicates: a canonical brief and the briefs that repeat it.
+public struct DuplicateGroup: Hashable, Sendable {
+    /// Index (into the input) of the canonical brief.
+    public var canonical: Int
+    /// Indices of all members, canonical first, then in canonical order.
+    public var members: [Int]
+    /// The lowest Jaccard similarity of a member to the canonical brief.
+    public var minSimilarity: Double
+}
+
+/// Everything deduplication found.
+public struct DedupResult: Sendable {
+    /// Groups of two or more briefs, ordered by their canonical brief's input position.
+    public var groups: [DuplicateGroup]
+    /// For every input brief, the index of its canonical brief (itself when it is canonical or unique).
+    public var canonicalOf: [Int]
+    /// For every input brief, its Jaccard similarity to its canonical brief (1 for canonical briefs).
+    public var similarity: [Double]
+    /// Counters and timings for reports and benchmarks.
+    public var stats: DedupStats
+
+    /// Indices of canonical (or unique) briefs, in input order: the briefs that go on to story clustering.
+    public var canonicalIndices: [Int] { canonicalOf.indices.filter { canonicalOf[$0] == $0 } }
+}
+
+/// Counters and timings of one deduplication run.
+public struct DedupStats: Hashable, Sendable {
+    /// Briefs in.
+    public var briefs = 0
+    /// Briefs that are exact copies (after normalisation) of another.
+    public var exactDuplicates = 0
+    /// Candidate pairs LSH produced.
+    public var candidatePairs = 0
+    /// Candidate pairs that passed verification.
+    public var verifiedPairs = 0
+    /// Briefs folded into a group as non-canonical members.
+    public var duplicatesRemoved = 0
+    /// The banding used.
+    public var bands = 0
+    /// Rows per band.
+    public var rows = 0
+    /// Memory held per brief by signatures (4·k bytes).
+    public var signatureBytesPerBrief = 0
+    /// Average memory per brief held by stored shingles.
+    public var shingleBytesPerBrief = 0.0
+    /// Seconds spent normalising, shingling and signing.
+    public var signSeconds = 0.0
+    /// Seconds spent on band keys and candidate pairs.
+    public var lshSeconds = 0.0
+    /// Seconds spent verifying and grouping.
+    public var groupSeconds = 0.0
+}
+
+/// Signatures and shingle sets of a shard of texts: the per-partition output of the sign stage.
+public struct SketchBatch: Sendable {
+    /// Number of texts.
+    public var count: Int
+    /// Signature length k.
+    public var permutations: Int
+    /// n × k signature values, row-major.
+    public var signatures: [UInt32]
+    /// Concatenated sorted shingle sets.
+    public var shingles: [UInt64]
+    /// shingles of text i are `shingles[offsets[i]..<offsets[i+1]]`.
+    public var offsets: [Int]
+    /// Exact-duplicate key of each text (hash of its normalised token sequence).
+    public var exactKeys: [UInt64]
+    /// Token (or byte) length proxy of each text: its shingle count.
+    public var shingleCounts: [Int] { (0..<count).map { offsets[$0 + 1] - offsets[$0] } }
+
+    /// The shingle set of text `i`.
+    public func shingleSet(_ i: Int) -> ArraySlice<UInt64> { shingles[offsets[i]..<offsets[i + 1]] }
+    /// The signature of text `i`.
+    public func signature(_ i: Int) -> ArraySlice<UInt32> { signatures[(i * permutations)..<((i + 1) * permutations)] }
+}
+
+/// Exact and near-duplicate detection: strip boilerplate → shingle → MinHash → LSH → verify → group.
+public struct Deduplicator: Sendable {
+    /// The settings in use.
+    public var config: DedupConfig
+
+    /// Creates a deduplicator.
+    public init(config: DedupConfig = DedupConfig()) {
+        precondition(config.threshold > 0 && config.threshold <= 1, "threshold must be in (0, 1]")
+        self.config = config
+    }
+
+    /// Signs a shard of texts on all cores (boilerplate is stripped here).
+    /// - Complexity: O(total tokens · k / 8) vector steps; memory 4·k bytes per text plus its shingles.
+    public func sketch(_ texts: [String]) -> SketchBatch {
+        let n = texts.count
+        let k = config.permutations
+        let hasher = MinHasher(permutations: k, seed: config.seed)
+        var signatures = [UInt32](repeating: .max, count: n * k)
+        var exactKeys = [UInt64](repeating: 0, count: n)
+        let chunks = n == 0 ? 0 : min(n, max(1, ProcessInfo.processInfo.activeProcessorCount) * 8)
+        var chunkShingles = [[UInt64]](repeating: [], count: chunks)
+        var chunkOffsets = [[Int]](repeating: [], count: chunks)
+        let shingleConfig = config.shingles
+        signatures.withUnsafeMutableBufferPointer { sig in
+            exactKeys.withUnsafeMutableBufferPointer { keys in
+                chunkShingles.withUnsafeMutableBufferPointer { outShingles in
+                    chunkOffsets.withUnsafeMutableBufferPointer { outOffsets in
+                        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                            let lo = n * c / chunks, hi = n * (c + 1) / chunks
+                            var shingler = Shingler(shingleConfig)
+                            var local: [UInt64] = []
+                            local.reserveCapacity((hi - lo) * 64)
+                            var offsets: [Int] = [0]
+                            offsets.reserveCapacity(hi - lo + 1)
+                            for i in lo..<hi {
+                                let start = local.count
+                                keys[i] = shingler.shingles(of: Boilerplate.strip(texts[i]), into: &local)
+                                local.withUnsafeBufferPointer { all in
+                                    hasher.sign(UnsafeBufferPointer(rebasing: all[start...]), into: sig.baseAddress! + i * k)
+                                }
+                                offsets.append(local.count)
+                            }
+                            outShingles[c] = local
+                            outOffsets[c] = offsets
+                        }
+                    }
+                }
+            }
+        }
+        var shingles: [UInt64] = []
+        shingles.reserveCapacity(chunkShingles.reduce(0) { $0 + $1.count })
+        var offsets: [Int] = [0]
+        offsets.reserveCapacity(n + 1)
+        for c in 0..<chunks {
+            let base = shingles.count
+            shingles.append(contentsOf: chunkShingles[c])
+            for o in chunkOffsets[c].dropFirst() { offsets.append(base + o) }
+        }
+        return SketchBatch(count: n, permutations: k, signatures: signatures, shingles: shingles, offsets: offsets, exactKeys: exactKeys)
+    }
+
+    /// Deduplicates briefs; canonical order is earliest published, then longest text, then smallest id.
+    public func run(_ briefs: [Brief]) -> DedupResult {
+        let order = Deduplicator.canonicalOrder(briefs)
+        return run(texts: briefs.map(\.text), order: order)
+    }
+
+    /// Deduplicates texts given the canonical priority `order` (a permutation of the indices, best first).
+    public func run(texts: [String], order: [Int]) -> DedupResult {
+        let n = texts.count
+        var stats = DedupStats()
+        stats.briefs = n
+        let lsh = config.effectiveLSH
+        stats.bands = lsh.bands
+        stats.rows = lsh.rows
+        stats.signatureBytesPerBrief = 4 * config.permutations
+        var clock = Date()
+        let batch = sketch(texts)
+        stats.signSeconds = Date().timeIntervalSince(clock)
+        stats.shingleBytesPerBrief = n == 0 ? 0 : Double(batch.shingles.count * 8) / Double(n)
+        guard n > 0 else { return DedupResult(groups: [], canonicalOf: [], similarity: [], stats: stats) }
+
+        // rank[i]: position of brief i in canonical priority (0 = best).
+        var rank = [Int](repeating: 0, count: n)
+        for (r, i) in order.enumerated() { rank[i] = r }
+
+        // Exact duplicates first: one representative (the best-ranked) per normalised text.
+        clock = Date()
+        var exactRep = [Int](repeating: -1, count: n)
+        var firstByKey: [UInt64: Int] = [:]
+        firstByKey.reserveCapacity(n)
+        for i in order {
+            let key = batch.exactKeys[i]
+            if batch.offsets[i + 1] == batch.offsets[i] { exactRep[i] = i; continue }  // empty text: never a duplicate
+            if let rep = firstByKey[key] { exactRep[i] = rep; stats.exactDuplicates += 1 } else { firstByKey[key] = i; exactRep[i] = i }
+        }
+        // Representatives, in canonical order, go through LSH.
+        let reps = order.filter { exactRep[$0] == $0 && batch.offsets[$0 + 1] > batch.offsets[$0] }
+        let bands = lsh.bands
+        var keys = [UInt64](repeating: 0, count: reps.count * bands)
+        keys.withUnsafeMutableBufferPointer { out in
+            batch.signatures.withUnsafeBufferPointer { sig in
+                for (r, i) in reps.enumerated() {
+                    lsh.bandKeys(sig.baseAddress! + i * config.permutations, into: out.baseAddress! + r * bands)
+                }
+            }
+        }
+        let candidates = CandidateFinder.pairs(keys: keys, count: reps.count, bands: bands)
+        stats.candidatePairs = candidates.count
+        stats.lshSeconds = Date().timeIntervalSince(clock)
+
+        // Verify candidates in parallel; keep (repIndexA, repIndexB, similarity) for pairs at or over threshold.
+        clock = Date()
+        let verified = verify(candidates, reps: reps, batch: batch)
+        stats.verifiedPairs = verified.count
+
+        // Group without chaining: walk representatives best-first; an unassigned one becomes canonical and
+        // takes its unassigned verified neighbours, each of which is within the threshold of it by construction.
+        var neighbours = [[(Int, Double)]](repeating: [], count: reps.count)
+        for (a, b, s) in verified {
+            neighbours[a].append((b, s))
+            neighbours[b].append((a, s))
+        }
+        var repCanonical = [Int](repeating: -1, count: reps.count)
+        var repSimilarity = [Double](repeating: 1, count: reps.count)
+        for r in 0..<reps.count where repCanonical[r] < 0 {
+            repCanonical[r] = r
+            for (m, s) in neighbours[r] where repCanonical[m] < 0 && m > r {
+                repCanonical[m] = r
+                repSimilarity[m] = s
+            }
+        }
+        var canonicalOf = Array(0..<n)
+        var similarity = [Double](repeating: 1, count: n)
+        var repSlot = [Int](repeating: -1, count: n)
+        for (r, i) in reps.enumerated() { repSlot[i] = r }
+        for i in 0..<n {
+            let rep = exactRep[i]
+            guard repSlot[rep] >= 0 else { continue }
+            let r = repSlot[rep]
+            canonicalOf[i] = reps[repCanonical[r]]
+            similarity[i] = repSimilarity[r]
+        }
+        // Collect groups of two or more, members in canonical order.
+        var membersOf: [Int: [Int]] = [:]
+        for i in order where canonicalOf[i] != i { membersOf[canonicalOf[i], default: []].append(i) }
+        var groups: [DuplicateGroup] = []
+        for c in membersOf.keys.sorted() {
+            let members = membersOf[c]!
+            groups.append(DuplicateGroup(canonical: c, members: [c] + members, minSimilarity: members.map { similarity[$0] }.min() ?? 1))
+        }
+        stats.duplicatesRemoved = n - canonicalOf.indices.filter { canonicalOf[$0] == $0 }.count
+        stats.groupSeconds = Date().timeIntervalSince(clock)
+        return DedupResult(groups: groups, canonicalOf: canonicalOf, similarity: similarity, stats: stats)
+    }
+
+    /// Verifies candidate pairs (indices into `reps`): exact Jaccard when enabled, else the signature estimate.
+    func verify(_ candidates: [UInt64], reps: [Int], batch: SketchBatch) -> [(Int, Int, Double)] {
+        let threshold = config.threshold
+        let k = config.permutations
+        let exact = config.exactVerification
+        let chunks = candidates.isEmpty ? 0 : min(candidates.count, ProcessInfo.processInfo.activeProcessorCount * 4)
+        var parts = [[(Int, Int, Double)]](repeating: [], count: chunks)
+        parts.withUnsafeMutableBufferPointer { out in
+            batch.shingles.withUnsafeBufferPointer { sh in
+                batch.signatures.withUnsafeBufferPointer { sig in
+                    DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                        let lo = candidates.count * c / chunks, hi = candidates.count * (c + 1) / chunks
+                        var local: [(Int, Int, Double)] = []
+                        for p in candidates[lo..<hi] {
+                            let a = Int(p >> 32), b = Int(p & 0xFFFF_FFFF)
+                            let i = reps[a], j = reps[b]
+                            // The estimate is a cheap pre-filter: 0.25 below the threshold is > 7 standard errors at k = 128.
+                            let estimate = MinHasher.estimate(sig.baseAddress! + i * k, sig.baseAddress! + j * k, count: k)
+                            let s: Double
+                            if exact {
+                                if estimate < threshold - 0.25 { continue }
+                                s = jaccard(UnsafeBufferPointer(rebasing: sh[batch.offsets[i]..<batch.offsets[i + 1]]),
+                                            UnsafeBufferPointer(rebasing: sh[batch.offsets[j]..<batch.offsets[j + 1]]))
+                            } else {
+                                s = estimate
+                            }
+                            if s >= threshold { local.append((a, b, s)) }
+                        }
+                        out[c] = local
+                    }
+                }
+            }
+        }
+        return parts.flatMap { $0 }
+    }
+
+    /// Indices of `briefs` best-first for canonical choice: earliest published (unknown last), longest text, smallest id.
+    public static func canonicalOrder(_ briefs: [Brief]) -> [Int] {
+        let lengths = briefs.map { $0.text.utf8.count }
+        return briefs.indices.sorted { x, y in
+            let a = briefs[x], b = briefs[y]
+            switch (a.published, b.published) {
+            case let (p?, q?) where p != q: return p < q
+            case (.some, nil): return true
+            case (nil, .some): return false
+            default: break
+            }
+            if lengths[x] != lengths[y] { return lengths[x] > lengths[y] }
+            return a.id < b.id
+        }
+    }
+}

@@ -1,0 +1,55 @@
+/// 64-bit hashing for tokens and shingles: fast on short byte strings, well mixed, seeded, and stable across
+/// runs and machines (so signatures and band keys can be stored and compared later).
+public enum Hashing {
+    /// Murmur3's 64-bit finaliser: full avalanche of a 64-bit value.
+    @inlinable @inline(__always)
+    public static func mix(_ v: UInt64) -> UInt64 {
+        var z = v
+        z ^= z >> 33
+        z &*= 0xFF51_AFD7_ED55_8CCD
+        z ^= z >> 33
+        z &*= 0xC4CE_B9FE_1A85_EC53
+        z ^= z >> 33
+        return z
+    }
+
+    /// Hash of a byte string, eight bytes at a time.
+    @inlinable
+    public static func bytes(_ b: UnsafeBufferPointer<UInt8>, seed: UInt64 = 0x51_7CC1_B727_220A) -> UInt64 {
+        var h = seed ^ (UInt64(b.count) &* 0x9E37_79B9_7F4A_7C15)
+        var i = 0
+        let n = b.count
+        guard let base = b.baseAddress else { return mix(h) }
+        while i + 8 <= n {
+            let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+            h = (h ^ mix(w)) &* 0x9E37_79B9_7F4A_7C15
+            h = (h << 27) | (h >> 37)
+            i += 8
+        }
+        if i < n {
+            var w: UInt64 = 0
+            var shift: UInt64 = 0
+            while i < n { w |= UInt64(base[i]) << shift; shift += 8; i += 1 }
+            h = (h ^ mix(w)) &* 0x9E37_79B9_7F4A_7C15
+        }
+        return mix(h)
+    }
+
+    /// Order-sensitive combination of a run of hashes (a shingle of n tokens, or a whole text).
+    @inlinable @inline(__always)
+    public static func combine(_ h: UInt64, _ next: UInt64) -> UInt64 {
+        ((h << 23) | (h >> 41)) &* 0x9E37_79B9_7F4A_7C15 ^ next
+    }
+}
+
+/// SplitMix64: the deterministic generator behind MinHash permutations (same seed → same signatures everywhere).
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    var state: UInt64
+    /// Creates a generator from a seed.
+    public init(seed: UInt64) { state = seed }
+    /// Next 64 random bits.
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        return Hashing.mix(state)
+    }
+}

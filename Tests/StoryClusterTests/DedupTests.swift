@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+@testable import StoryCluster
+
+@Suite struct DedupTests {
+    @Test func minHashEstimateStaysWithinItsStatisticalBound() {
+        // 400 seeded pairs over the whole range of Jaccard values: the error of the k = 128 estimate must stay
+        // within 4 standard errors √(J(1−J)/k) for every pair, and its mean must be unbiased.
+        let hasher = MinHasher(permutations: 128, seed: 7)
+        var worst = 0.0
+        var meanError = 0.0
+        for s in 0..<400 {
+            var rng = SeededRNG(seed: UInt64(s))
+            let shared = Int.random(in: 0...120, using: &rng)
+            let onlyA = Int.random(in: 0...60, using: &rng), onlyB = Int.random(in: 0...60, using: &rng)
+            if shared + onlyA + onlyB == 0 { continue }
+            let common = (0..<shared).map { _ in rng.next() }
+            let a = (common + (0..<onlyA).map { _ in rng.next() }).sorted()
+            let b = (common + (0..<onlyB).map { _ in rng.next() }).sorted()
+            let exact = jaccard(a, b)
+            let estimate = MinHasher.estimate(hasher.signature(a), hasher.signature(b))
+            let sigma = max(sqrt(exact * (1 - exact) / 128), 1.0 / 128)
+            #expect(abs(estimate - exact) <= 4 * sigma, "seed \(s): J=\(exact) estimate=\(estimate)")
+            worst = max(worst, abs(estimate - exact) / sigma)
+            meanError += estimate - exact
+        }
+        #expect(abs(meanError / 400) < 0.01, "biased estimator: mean error \(meanError / 400)")
+    }
+
+    @Test func signaturesAreDeterministicAndSeeded() {
+        var sh = Shingler()
+        let s = sh.shingles(of: "De Amerikaanse ambassade in Riyad is geraakt door twee drones")
+        #expect(MinHasher(seed: 3).signature(s) == MinHasher(seed: 3).signature(s))
+        #expect(MinHasher(seed: 3).signature(s) != MinHasher(seed: 4).signature(s))
+        #expect(MinHasher().signature([]).allSatisfy { $0 == .max })
+    }
+
+    @Test func optimalBandingMatchesTheSCurve() {
+        let even = LSHParams.optimal(threshold: 0.8, permutations: 128, falsePositiveWeight: 0.5, falseNegativeWeight: 0.5)
+        #expect(even == LSHParams(bands: 9, rows: 13))  // datasketch's choice for the same inputs
+        let ours = LSHParams.optimal(threshold: 0.8, permutations: 128)
+        #expect(ours.bands * ours.rows <= 128)
+        #expect(ours.candidateProbability(0.8) >= 0.98)
+        #expect(ours.candidateProbability(0.2) < 0.01)
+    }
+
+    @Test func shinglesIgnoreBoilerplateAndCase() {
+        var sh = Shingler()
+        let a = sh.shingles(of: Boilerplate.strip("TAMPA (ANP/AFP) - Het Amerikaanse leger heeft commandoposten verwoest."))
+        let b = sh.shingles(of: Boilerplate.strip("TAMPA (ANP/RTR) – het amerikaanse LEGER heeft commandoposten verwoest"))
+        #expect(a == b && a.count == 4)
+        #expect(Boilerplate.strip("Storm nears coast.\n5 minutes ago") == "Storm nears coast.\n")
+        #expect(Boilerplate.strip("Markets rose. (Reporting by Jane Doe; Editing by Tom Roe)") == "Markets rose. ")
+        #expect(sh.shingles(of: "two words").count == 1)
+        var chars = Shingler(ShingleConfig(kind: .char, size: 5))
+        #expect(chars.shingles(of: "abcdefg").count == 3)
+    }
+
+    @Test func groupsDoNotChain() {
+        // A ≈ B and B ≈ C, but A and C are below the threshold: C must not join A's group.
+        let base = (0..<40).map { "w\($0)" }
+        var b = base; b[35...] = ["x1", "x2", "x3", "x4", "x5"]
+        var c = b; c[0..<5] = ["y1", "y2", "y3", "y4", "y5"]
+        let texts = [base, b, c].map { $0.joined(separator: " ") }
+        var sh = Shingler()
+        let sets = texts.map { sh.shingles(of: $0) }
+        #expect(jaccard(sets[0], sets[1]) >= 0.7 && jaccard(sets[1], sets[2]) >= 0.7 && jaccard(sets[0], sets[2]) < 0.7)
+        var config = DedupConfig()
+        config.threshold = 0.7
+        let result = Deduplicator(config: config).run(texts: texts, order: [0, 1, 2])
+        #expect(result.canonicalOf == [0, 0, 2])
+        #expect(result.groups.count == 1 && result.groups[0].members == [0, 1])
+    }
+
+    @Test func canonicalIsEarliestThenLongestThenSmallestId() {
+        let t0 = ISO8601.parse("2026-11-01T10:00:00Z")!
+        let briefs = [
+            Brief(id: "c", source: "s", published: t0.addingTimeInterval(60), text: "same text here for all of them"),
+            Brief(id: "b", source: "s", published: t0, text: "same text here for all of them"),
+            Brief(id: "a", source: "s", published: t0, text: "same text here for all of them"),
+            Brief(id: "d", source: "s", published: nil, text: "same text here for all of them, longer"),
+            Brief(id: "e", source: "s", published: t0, text: "Same text, here for all of them!!"),
+        ]
+        let order = Deduplicator.canonicalOrder(briefs)
+        #expect(order.map { briefs[$0].id } == ["e", "a", "b", "c", "d"])
+        let result = Deduplicator().run(briefs)
+        #expect(result.groups.count == 1)
+        #expect(briefs[result.groups[0].canonical].id == "e")
+        #expect(result.stats.exactDuplicates == 3)
+        #expect(result.canonicalOf[3] == 4 || result.canonicalOf[3] == 3)
+    }
+
+    @Test func emptyAndSingleInputs() {
+        #expect(Deduplicator().run([]).groups.isEmpty)
+        let one = Deduplicator().run([Brief(id: "x", source: "s", text: "only one")])
+        #expect(one.canonicalOf == [0] && one.groups.isEmpty)
+    }
+
+    @Test func crawlSimulationReachesPairF1() throws {
+        let root = Fixtures.root.appendingPathComponent("Data/crawlsim")
+        let corpus = try CorpusReader().read(root.appendingPathComponent("pages").path)
+        let gold = try GoldLabels(path: root.appendingPathComponent("labels.jsonl").path, field: "dup")
+        #expect(corpus.skipped.isEmpty)
+        #expect(corpus.briefs.count == gold.labelOf.count)
+        let result = Deduplicator().run(corpus.briefs)
+        let predicted = corpus.briefs.indices.map { corpus.briefs[result.canonicalOf[$0]].id }
+        let labels = try corpus.briefs.map { try #require(gold.labelOf[$0.id], "no label for \($0.id)") }
+        let scores = ClusteringMetrics.score(predicted: predicted, gold: labels)
+        #expect(scores.pairwise.f1 >= 0.98, "duplicate-pair \(scores.pairwise)")
+        #expect(scores.pairwise.precision >= 0.99, "duplicate-pair \(scores.pairwise)")
+    }
+}
