@@ -50,6 +50,7 @@ import Testing
         let b = sh.shingles(of: Boilerplate.strip("TAMPA (ANP/RTR) – het amerikaanse LEGER heeft commandoposten verwoest"))
         #expect(a == b && a.count == 4)
         #expect(Boilerplate.strip("Storm nears coast.\n5 minutes ago") == "Storm nears coast.\n")
+        #expect(Boilerplate.strip("By Jane Doe\nStorm nears coast.") == "Storm nears coast.")
         #expect(Boilerplate.strip("Markets rose. (Reporting by Jane Doe; Editing by Tom Roe)") == "Markets rose. ")
         #expect(sh.shingles(of: "two words").count == 1)
         var chars = Shingler(ShingleConfig(kind: .char, size: 5))

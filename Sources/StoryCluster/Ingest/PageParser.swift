@@ -131,7 +131,7 @@ public enum PageParser {
         var i = from
         while i < s.count {
             let c = s[i]
-            let atTokenStart = i == 0 || !(s[i - 1].properties.isAlphabetic || s[i - 1].properties.numericType != nil)
+            let atTokenStart = i == 0 || !s[i - 1].isLetterOrDigit
             if atTokenStart && (c.isASCIIDigit || c == "g" || c == "G" || c == "y" || c == "Y" || c == "e" || c == "E"
                                 || c == "a" || c == "A" || c == "o" || c == "O" || c == "é" || c == "é") {
                 if let (minutes, end) = matchMarker(s, at: i) {
@@ -163,7 +163,7 @@ public enum PageParser {
             var j = k
             var w = ""
             // Marker words are lower case after their first letter; an upper-case letter is the glued next dateline.
-            while j < s.count, s[j].properties.isAlphabetic, j == k || !s[j].properties.isUppercase {
+            while j < s.count, s[j].isLetter, j == k || !s[j].isUpperLetter {
                 w.unicodeScalars.append(s[j]); j += 1
             }
             return w.isEmpty ? nil : (w.lowercased(), j)
@@ -190,13 +190,13 @@ public enum PageParser {
 
     /// Matches a dateline at `i`: `PLACE[, date] (AGENCY/AGENCY) -`; returns nil for anything else.
     static func matchDateline(_ s: [Unicode.Scalar], at i: Int) -> Dateline? {
-        guard i < s.count, s[i].properties.isUppercase else { return nil }
+        guard i < s.count, s[i].isUpperLetter else { return nil }
         var j = i
         var letters = 0
         while j < s.count {
             let c = s[j]
-            if c.properties.isAlphabetic {
-                guard !c.properties.isLowercase else { return nil }
+            if c.isLetter {
+                guard !c.isLowerLetter else { return nil }
                 letters += 1
             } else if !(c == " " || c == "-" || c == "." || c == "'" || c == "’") {
                 break
@@ -210,7 +210,7 @@ public enum PageParser {
             var k = j + 1
             while k < s.count, s[k] != "(" {
                 let c = s[k]
-                guard c.properties.isAlphabetic || c.isASCIIDigit || c == " " || c == "." else { return nil }
+                guard c.isLetter || c.isASCIIDigit || c == " " || c == "." else { return nil }
                 k += 1
             }
             guard k < s.count, k - j <= 30 else { return nil }
@@ -223,7 +223,7 @@ public enum PageParser {
         var k = j + 1
         while k < s.count, s[k] != ")" {
             let c = s[k]
-            guard c.properties.isAlphabetic || c.isASCIIDigit || c == "/" || c == " " || c == "-" || c == "." || c == "&" else { return nil }
+            guard c.isLetter || c.isASCIIDigit || c == "/" || c == " " || c == "-" || c == "." || c == "&" else { return nil }
             k += 1
         }
         guard k < s.count, k > j + 1, k - j <= 60 else { return nil }
@@ -260,6 +260,23 @@ public enum PageParser {
 
 extension Unicode.Scalar {
     @inline(__always) var isASCIIDigit: Bool { value >= 48 && value <= 57 }
+    // ASCII fast paths: Unicode property lookups dominate the scanners otherwise.
+    @inline(__always) var isLetter: Bool {
+        if value < 0x80 { return (value | 0x20) >= 0x61 && (value | 0x20) <= 0x7A }
+        return properties.isAlphabetic
+    }
+    @inline(__always) var isUpperLetter: Bool {
+        if value < 0x80 { return value >= 0x41 && value <= 0x5A }
+        return properties.isUppercase
+    }
+    @inline(__always) var isLowerLetter: Bool {
+        if value < 0x80 { return value >= 0x61 && value <= 0x7A }
+        return properties.isLowercase
+    }
+    @inline(__always) var isLetterOrDigit: Bool {
+        if value < 0x80 { return isASCIIDigit || ((value | 0x20) >= 0x61 && (value | 0x20) <= 0x7A) }
+        return properties.isAlphabetic || properties.numericType != nil
+    }
 }
 
 extension String {

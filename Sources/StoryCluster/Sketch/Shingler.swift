@@ -41,6 +41,12 @@ public struct Shingler {
     /// - Complexity: O(tokens · size + s log s) for s shingles; no allocation once buffers are warm.
     @discardableResult
     public mutating func shingles(of text: String, into out: inout [UInt64]) -> UInt64 {
+        shingles(of: Substring(text), into: &out)
+    }
+
+    /// Substring variant of `shingles(of:into:)`, so stripped boilerplate costs no copy.
+    @discardableResult
+    public mutating func shingles(of text: Substring, into out: inout [UInt64]) -> UInt64 {
         let start = out.count
         tokens.removeAll(keepingCapacity: true)
         var exact: UInt64 = 0x243F_6A88_85A3_08D3
@@ -94,7 +100,10 @@ public struct Shingler {
     }
 
     /// The sorted distinct shingles of `text` (convenience).
-    public mutating func shingles(of text: String) -> [UInt64] {
+    public mutating func shingles(of text: String) -> [UInt64] { shingles(of: Substring(text)) }
+
+    /// The sorted distinct shingles of a substring (convenience).
+    public mutating func shingles(of text: Substring) -> [UInt64] {
         var out: [UInt64] = []
         shingles(of: text, into: &out)
         return out

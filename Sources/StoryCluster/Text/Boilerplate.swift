@@ -3,32 +3,57 @@ import Foundation
 /// Removes wire-service boilerplate before shingling, so `TAMPA (ANP/AFP) - X` and `TAMPA (ANP/RTR) - X` are the
 /// same text: a leading dateline, a leading byline line, a trailing relative-time marker and a trailing
 /// `(Reporting by …)` credit.
+///
+/// Only the first 120 and last 32 scalars are examined, so the cost does not grow with the text.
 public enum Boilerplate {
-    /// The text that carries the brief's content, for matching only (never for display).
-    public static func strip(_ text: String) -> String {
-        var s = text
-        var scalars = Array(s.unicodeScalars)
-        if let d = PageParser.matchDateline(scalars, at: 0) {
-            s = PageParser.substring(scalars, from: d.end)
-            scalars = Array(s.unicodeScalars)
+    static let bylines = ["by ", "door ", "van onze ", "from "]
+
+    /// True when the bytes contain `ago`, `geleden`, `gisteren` or `yesterday` (the words every marker ends in).
+    static func mayHaveMarker(_ bytes: Substring.UTF8View.SubSequence) -> Bool {
+        let b = Array(bytes)
+        func has(_ w: StaticString) -> Bool {
+            let n = w.utf8CodeUnitCount
+            guard b.count >= n else { return false }
+            outer: for i in 0...(b.count - n) {
+                for k in 0..<n where b[i + k] | 0x20 != w.utf8Start[k] { continue outer }
+                return true
+            }
+            return false
         }
-        // A byline on the first line: "By Jane Doe" / "Door onze correspondent" (short, no sentence end).
-        if let nl = s.firstIndex(of: "\n") {
-            let first = s[..<nl]
-            let lower = first.lowercased()
-            if first.count <= 60, !first.contains("."),
-               ["by ", "door ", "van onze ", "from "].contains(where: { lower.hasPrefix($0) }) {
-                s = String(s[s.index(after: nl)...])
+        return has("ago") || has("geleden") || has("gisteren") || has("yesterday")
+    }
+
+    /// The text that carries the brief's content, for matching only (never for display).
+    public static func strip(_ text: String) -> Substring {
+        let scalars = text.unicodeScalars
+        var start = scalars.startIndex
+        var end = scalars.endIndex
+        // Cheap byte checks first: a dateline starts with a capital and has "(" early; most texts have neither.
+        let firstByte = text.utf8.first ?? 0
+        if (firstByte >= 0x41 && firstByte <= 0x5A) || firstByte >= 0xC0, text.utf8.prefix(90).contains(0x28) {
+            let head = Array(scalars.prefix(120))
+            if let d = PageParser.matchDateline(head, at: 0), d.end < head.count {
+                start = scalars.index(start, offsetBy: d.end)
             }
         }
+        // A byline on the first line: "By Jane Doe" / "Door onze correspondent" (short, no sentence end).
+        let lead = text[start...].prefix(12).lowercased()
+        if bylines.contains(where: { lead.hasPrefix($0) }), let nl = text[start...].utf8.prefix(80).firstIndex(of: 0x0A) {
+            let line = text[start..<nl]
+            if !line.contains(".") { start = text.index(after: nl) }
+        }
         // A trailing relative-time marker that survived (e.g. in JSON Lines text).
-        scalars = Array(s.unicodeScalars)
-        if let split = PageParser.nextMarkerSplit(scalars, from: max(0, scalars.count - 24)), split.dateline == nil {
-            s = PageParser.substring(scalars, from: 0, to: split.start)
+        let tailBytes = text.utf8.suffix(32)
+        let tailStart = scalars.index(end, offsetBy: -32, limitedBy: start) ?? start
+        let tail = Boilerplate.mayHaveMarker(tailBytes) ? Array(scalars[tailStart..<end]) : []
+        if let split = PageParser.nextMarkerSplit(tail, from: 0), split.dateline == nil,
+           split.start == 0 || !tail[split.start - 1].properties.isAlphabetic {
+            end = scalars.index(tailStart, offsetBy: split.start)
         }
         // Reuters-style credits at the end: "(Reporting by X; Editing by Y)".
+        var s = text[start..<end]
         if s.hasSuffix(")"), let open = s.range(of: "(Reporting by", options: .backwards) ?? s.range(of: "(Additional reporting", options: .backwards) {
-            s = String(s[..<open.lowerBound])
+            s = s[..<open.lowerBound]
         }
         return s
     }

@@ -12,10 +12,10 @@ public enum Language: String, Hashable, Sendable, CaseIterable {
 ///
 /// Cheap on purpose (one pass over the tokens): it only picks stop-word lists and labels output.
 public enum LanguageGuesser {
-    static let dutch: Set<UInt64> = pack(["de", "het", "een", "van", "en", "op", "dat", "niet", "met", "voor", "zijn", "er", "ook",
+    static let dutch = WordTable(["de", "het", "een", "van", "en", "op", "dat", "niet", "met", "voor", "zijn", "er", "ook",
                                      "naar", "heeft", "werd", "door", "bij", "maar", "om", "wordt", "nog", "tegen", "hij",
                                      "zij", "ze", "die", "deze", "dit", "worden", "uit", "over", "aan", "wil", "zou", "geen"])
-    static let english: Set<UInt64> = pack(["the", "a", "and", "of", "to", "on", "that", "not", "with", "for", "are", "was", "has",
+    static let english = WordTable(["the", "a", "and", "of", "to", "on", "that", "not", "with", "for", "are", "was", "has",
                                        "by", "at", "but", "from", "as", "be", "have", "it", "said", "he", "she", "they",
                                        "this", "which", "were", "will", "would", "his", "her", "their", "after", "says"])
 
@@ -26,14 +26,36 @@ public enum LanguageGuesser {
         return v
     }
 
-    static func pack(_ words: [String]) -> Set<UInt64> {
-        Set(words.map { w in Array(w.utf8).withUnsafeBufferPointer { packWord($0) } })
+    /// A tiny open-addressing set of packed words: no hashing of Swift values in the per-token loop.
+    struct WordTable {
+        var slots = [UInt64](repeating: 0, count: 256)
+        init(_ words: [String]) {
+            for w in words {
+                let v = Array(w.utf8).withUnsafeBufferPointer { LanguageGuesser.packWord($0) }
+                var i = WordTable.slot(v)
+                while slots[i] != 0 && slots[i] != v { i = (i + 1) & 255 }
+                slots[i] = v
+            }
+        }
+        @inline(__always) static func slot(_ v: UInt64) -> Int { Int(truncatingIfNeeded: (v &* 0x9E37_79B9_7F4A_7C15) >> 56) }
+        @inline(__always) func contains(_ v: UInt64) -> Bool {
+            var i = WordTable.slot(v)
+            while true {
+                let s = slots[i]
+                if s == v { return true }
+                if s == 0 { return false }
+                i = (i + 1) & 255
+            }
+        }
     }
 
     /// Returns `.nl`, `.en`, or `.other` when neither list has at least two hits and a clear lead.
+    ///
+    /// Only the first 600 bytes are read: function words are frequent enough that more text rarely changes the answer.
     public static func guess(_ text: String) -> Language {
         var nl = 0, en = 0
-        TextNormalizer.forEachToken(in: text) { bytes in
+        let head = text.utf8.count <= 600 ? Substring(text) : text[..<(text.utf8.index(text.startIndex, offsetBy: 600, limitedBy: text.endIndex) ?? text.endIndex)]
+        TextNormalizer.forEachToken(in: head) { bytes in
             guard bytes.count <= 8 else { return }
             let word = packWord(bytes)
             if dutch.contains(word) { nl += 1 }

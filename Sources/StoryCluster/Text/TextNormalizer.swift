@@ -21,6 +21,18 @@ public enum TextNormalizer {
         }
     }
 
+    /// Calls `body` with the folded UTF-8 bytes of each token of a substring (see the `String` overload).
+    @inlinable
+    public static func forEachToken(in text: Substring, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        var text = text
+        text.withUTF8 { bytes in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 256) { scratch in
+                var tokenizer = TokenScanner(scratch: scratch)
+                tokenizer.scan(bytes, body)
+            }
+        }
+    }
+
     /// The folded tokens of `text` as strings (convenient, allocating; not for hot loops).
     public static func tokens(_ text: String) -> [String] {
         var out: [String] = []
