@@ -24,6 +24,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
     ],
     targets: [
         // C boundary: OpenBLAS (cblas) and LAPACKE, found through pkg-config.
@@ -48,6 +49,7 @@ let package = Package(
             dependencies: [
                 "LinearAlgebra",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "HeapModule", package: "swift-collections"),
             ],
             swiftSettings: [.swiftLanguageMode(.v5)] + simdSettings
         ),

@@ -72,6 +72,21 @@ public enum BLAS {
         cblas_ssyrk(CblasRowMajor, CblasUpper, CblasNoTrans, blasint(n), blasint(k), 1, a, blasint(lda), 0, c, blasint(ldc))
     }
 
+    /// Upper triangle of C = Aᵀ · A for an n×k row-major `a` (C is k×k, ldc = k): the Gram matrix of the columns.
+    @inlinable
+    public static func syrkColumns(n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        guard n > 0, k > 0 else { return }
+        cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, blasint(k), blasint(n), 1, a, blasint(lda), 0, c, blasint(ldc))
+    }
+
+    /// Sets how many threads OpenBLAS may use per call; storycluster runs one call per core itself in the kNN stage.
+    public static func setThreads(_ count: Int) {
+        openblas_set_num_threads(Int32(count))
+    }
+
+    /// Number of threads OpenBLAS uses per call.
+    public static var threads: Int { Int(openblas_get_num_threads()) }
+
     /// Returns A · B (or A · Bᵀ when `transposeB`).
     public static func multiply(_ a: Matrix, _ b: Matrix, transposeB: Bool = false) -> Matrix {
         let n = transposeB ? b.rows : b.columns

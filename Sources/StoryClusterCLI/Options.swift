@@ -110,6 +110,32 @@ struct DedupOptions: ParsableArguments {
     }
 }
 
+/// Story-clustering settings shared by `run` and `eval`.
+struct StoryOptions: ParsableArguments {
+    @Option(help: "Merge stories while their length-corrected average similarity is at least this.")
+    var storyThreshold: Float = StoryConfig().threshold
+
+    @Option(help: "SVD dimensions.")
+    var dimensions: Int = StoryConfig().dimensions
+
+    @Option(help: "Hours within which publication times do not penalise a merge.")
+    var timeWindow: Double = StoryConfig().timeWindowHours
+
+    func validate() throws {
+        guard storyThreshold > 0 else { throw ValidationError("--story-threshold must be positive") }
+        guard dimensions > 0 else { throw ValidationError("--dimensions must be positive") }
+    }
+
+    /// The library configuration these flags describe.
+    func config() -> StoryConfig {
+        var c = StoryConfig()
+        c.threshold = storyThreshold
+        c.dimensions = dimensions
+        c.timeWindowHours = timeWindow
+        return c
+    }
+}
+
 /// Exit statuses documented in the README.
 enum ExitStatus {
     /// Everything was read.

@@ -167,3 +167,26 @@ public enum DedupJSON {
         w.endObject()
     }
 }
+
+/// JSON encodings of stories.
+public enum StoryJSON {
+    /// Writes `"stories": [...]` into an open object.
+    public static func writeStories(_ result: StoryResult, briefs: [Brief], to w: inout JSONWriter) {
+        w.key("stories")
+        w.beginArray()
+        for s in result.stories {
+            w.beginObject()
+            w.field("id", s.id)
+            w.field("label", s.label)
+            w.field("representative", briefs[s.representative].id)
+            w.key("first_published"); w.date(s.firstPublished)
+            w.key("last_published"); w.date(s.lastPublished)
+            w.field("size", s.briefs.count)
+            w.field("agencies", s.agencies)
+            w.field("datelines", s.datelines)
+            w.field("briefs", s.briefs.map { briefs[$0].id })
+            w.endObject()
+        }
+        w.endArray()
+    }
+}

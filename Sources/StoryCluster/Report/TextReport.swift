@@ -58,3 +58,40 @@ extension TextReport {
         return out
     }
 }
+
+extension TextReport {
+    /// Stories for a person: label, size, span, agencies and datelines, representative, briefs newest first with
+    /// duplicates folded as `+N reprints`.
+    public static func stories(_ result: StoryResult, dedup: DedupResult, briefs: [Brief], limit: Int = .max) -> String {
+        var out = ""
+        for (n, s) in result.stories.prefix(limit).enumerated() {
+            var head = "\(n + 1). [\(s.label)]  \(s.briefs.count) brief\(s.briefs.count == 1 ? "" : "s")"
+            if let f = s.firstPublished, let l = s.lastPublished {
+                head += "  " + ISO8601.format(f).prefix(16).replacingOccurrences(of: "T", with: " ")
+                if l != f { head += " → " + ISO8601.format(l).prefix(16).replacingOccurrences(of: "T", with: " ") }
+            }
+            out += clip(head, 100) + "\n"
+            var meta = "   \(s.id)"
+            if !s.agencies.isEmpty { meta += "  " + s.agencies.prefix(5).joined(separator: "/") }
+            if !s.datelines.isEmpty { meta += "  " + s.datelines.prefix(4).joined(separator: ", ") }
+            out += clip(meta, 100) + "\n"
+            let rep = briefs[s.representative]
+            out += "   " + clip(rep.title ?? rep.text.replacingOccurrences(of: "\n", with: " "), 97) + "\n"
+            var reprints: [Int: Int] = [:]
+            for i in s.briefs where dedup.canonicalOf[i] != i { reprints[dedup.canonicalOf[i], default: 0] += 1 }
+            let newestFirst = s.canonicalBriefs.sorted { StoryClusterer.earlier(briefs[$1], briefs[$0]) }
+            for i in newestFirst.prefix(8) {
+                let b = briefs[i]
+                var line = "   - "
+                if let p = b.published { line += ISO8601.format(p).prefix(16).replacingOccurrences(of: "T", with: " ") + "  " }
+                if let d = b.dateline { line += d + ": " }
+                line += (b.title ?? b.text).replacingOccurrences(of: "\n", with: " ")
+                let extra = reprints[i].map { "  +\($0) reprint\($0 == 1 ? "" : "s")" } ?? ""
+                out += clip(line, 100 - extra.count) + extra + "\n"
+            }
+            if newestFirst.count > 8 { out += "   … \(newestFirst.count - 8) more\n" }
+            out += "\n"
+        }
+        return out
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import LinearAlgebra
+
+/// The k nearest neighbours of every row, by dot product (cosine for unit rows).
+public struct NeighbourGraph: Sendable {
+    /// Neighbours kept per row.
+    public var k: Int
+    /// `indices[i*k ..< (i+1)*k]`: row i's neighbours, most similar first (−1 pads rows with fewer).
+    public var indices: [Int32]
+    /// Similarities alongside `indices`.
+    public var similarities: [Float]
+
+    /// Neighbour `r` of row `i` and its similarity, or nil past the end.
+    public func neighbour(_ i: Int, _ r: Int) -> (Int, Float)? {
+        let j = indices[i * k + r]
+        return j < 0 ? nil : (Int(j), similarities[i * k + r])
+    }
+}
+
+/// Exact k-nearest-neighbour search with tiled `sgemm`: each tile of row block × column block is one BLAS call,
+/// and only the running top k per row is kept, so memory is O(n·k + tile), never n×n.
+public enum NearestNeighbours {
+    /// Rows per tile.
+    public static var rowBlock = 1024
+    /// Columns per tile.
+    public static var columnBlock = 8192
+
+    /// Top-`k` neighbours of each row of `z` (self excluded). Ties go to the smaller index.
+    /// - Complexity: 2·n²·d flops in BLAS plus O(n² ) compares; row blocks run on all cores, one BLAS thread each.
+    public static func search(_ z: Matrix, k: Int) -> NeighbourGraph {
+        let n = z.rows, d = z.columns
+        let kk = max(0, min(k, n - 1))
+        var indices = [Int32](repeating: -1, count: n * kk)
+        var sims = [Float](repeating: -.infinity, count: n * kk)
+        guard n > 1, kk > 0, d > 0 else { return NeighbourGraph(k: kk, indices: indices, similarities: sims) }
+        let previousThreads = BLAS.threads
+        BLAS.setThreads(1)
+        defer { BLAS.setThreads(previousThreads) }
+        let blocks = (n + rowBlock - 1) / rowBlock
+        let rb = rowBlock, cb = columnBlock
+        indices.withUnsafeMutableBufferPointer { idx in
+            sims.withUnsafeMutableBufferPointer { sim in
+                z.values.withUnsafeBufferPointer { zv in
+                    DispatchQueue.concurrentPerform(iterations: blocks) { b in
+                        let r0 = b * rb, r1 = min(n, r0 + rb)
+                        let rows = r1 - r0
+                        var tile = [Float](repeating: 0, count: rows * min(cb, n))
+                        var floor = [Float](repeating: -.infinity, count: rows)  // current k-th best per row
+                        var filled = [Int](repeating: 0, count: rows)
+                        tile.withUnsafeMutableBufferPointer { t in
+                            var c0 = 0
+                            while c0 < n {
+                                let c1 = min(n, c0 + cb), cols = c1 - c0
+                                BLAS.gemm(m: rows, n: cols, k: d, a: zv.baseAddress! + r0 * d, lda: d,
+                                          b: zv.baseAddress! + c0 * d, ldb: d, transposeB: true, c: t.baseAddress!, ldc: cols)
+                                for r in 0..<rows {
+                                    let i = r0 + r
+                                    let row = t.baseAddress! + r * cols
+                                    let topS = sim.baseAddress! + i * kk, topI = idx.baseAddress! + i * kk
+                                    var fl = floor[r]
+                                    for c in 0..<cols {
+                                        let s = row[c]
+                                        // Strictly greater: an equal later column never displaces an earlier one.
+                                        guard s > fl || filled[r] < kk, c0 + c != i else { continue }
+                                        insert(s, Int32(c0 + c), topS, topI, kk, &filled[r])
+                                        fl = filled[r] < kk ? -.infinity : topS[kk - 1]
+                                    }
+                                    floor[r] = fl
+                                }
+                                c0 = c1
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return NeighbourGraph(k: kk, indices: indices, similarities: sims)
+    }
+
+    /// Inserts (s, j) into a descending list of capacity k (ties keep the earlier, smaller index first).
+    @inline(__always)
+    static func insert(_ s: Float, _ j: Int32, _ topS: UnsafeMutablePointer<Float>, _ topI: UnsafeMutablePointer<Int32>, _ k: Int, _ filled: inout Int) {
+        var pos = min(filled, k - 1)
+        if filled < k { filled += 1 }
+        while pos > 0 && topS[pos - 1] < s {
+            topS[pos] = topS[pos - 1]
+            topI[pos] = topI[pos - 1]
+            pos -= 1
+        }
+        topS[pos] = s
+        topI[pos] = j
+    }
+}

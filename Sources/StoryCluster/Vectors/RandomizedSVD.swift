@@ -1,0 +1,126 @@
+import Foundation
+import LinearAlgebra
+
+/// Randomized truncated SVD (Halko, Martinsson & Tropp 2011) of a sparse TF-IDF matrix, built from sparse×dense
+/// products, LAPACK QR (`sgeqrf`/`sorgqr`) and an eigendecomposition (`ssyevd`) of a small ℓ×ℓ Gram matrix.
+///
+/// Returns Z = X·V_d (= U_d·Σ_d, n×d, rows L2-normalised): dense rows on which cosine similarity is one sgemm.
+/// ℓ = min(d + oversampling, n, V); Ω is seeded Gaussian; each power iteration re-orthonormalises, so the
+/// spectrum's tail does not swamp the leading directions in float32.
+public struct RandomizedSVD: Sendable {
+    /// Target dimension d.
+    public var dimensions = 100
+    /// Extra sketch columns p.
+    public var oversampling = 10
+    /// Power iterations q.
+    public var powerIterations = 4
+    /// Seed of the Gaussian sketch.
+    public var seed: UInt64 = 42
+
+    /// Creates the reducer with default settings.
+    public init() {}
+
+    /// Embeds the rows of `x` in d dimensions (fewer when the matrix is smaller); rows are L2-normalised.
+    public func embed(_ x: SparseRows) throws -> Matrix {
+        let n = x.rowCount, v = x.columnCount
+        let ell = min(dimensions + oversampling, n, v)
+        guard ell > 0 else { return Matrix(rows: n, columns: 0) }
+        var omega = Matrix(rows: n, columns: ell)
+        var rng = SplitMix64(seed: seed)
+        for i in 0..<omega.values.count { omega.values[i] = Float(Self.gaussian(&rng)) }
+        var q = try LAPACK.qr(Self.transposeTimes(x, omega)).q            // V×ℓ
+        for _ in 0..<powerIterations {
+            let w = try LAPACK.qr(Self.times(x, q)).q                      // n×ℓ
+            q = try LAPACK.qr(Self.transposeTimes(x, w)).q                  // V×ℓ
+        }
+        let b = Self.times(x, q)                                            // n×ℓ
+        var gram = Matrix(rows: ell, columns: ell)
+        b.values.withUnsafeBufferPointer { pb in
+            gram.values.withUnsafeMutableBufferPointer { pg in
+                BLAS.syrkColumns(n: n, k: ell, a: pb.baseAddress!, lda: ell, c: pg.baseAddress!, ldc: ell)
+            }
+        }
+        for i in 0..<ell { for j in 0..<i { gram[i, j] = gram[j, i] } }
+        let (_, vectors) = try LAPACK.symmetricEigen(gram)                  // ascending eigenvalues
+        let d = min(dimensions, ell)
+        var g = Matrix(rows: ell, columns: d)
+        for j in 0..<d { for i in 0..<ell { g[i, j] = vectors[i, ell - 1 - j] } }
+        var vd = BLAS.multiply(q, g)                                        // V×d right singular vectors
+        for j in 0..<d {
+            // Sign convention: each singular vector's largest-magnitude entry is positive, for repeatable output.
+            var best: Float = 0
+            for i in 0..<v where abs(vd[i, j]) > abs(best) { best = vd[i, j] }
+            if best < 0 { for i in 0..<v { vd[i, j] = -vd[i, j] } }
+        }
+        var z = Self.times(x, vd)
+        z.normalizeRows()
+        return z
+    }
+
+    /// X·D for sparse X (n×V) and dense D (V×c).
+    static func times(_ x: SparseRows, _ d: Matrix) -> Matrix {
+        let c = d.columns
+        var out = Matrix(rows: x.rowCount, columns: c)
+        out.values.withUnsafeMutableBufferPointer { o in
+            d.values.withUnsafeBufferPointer { dv in
+                DispatchQueue.concurrentPerform(iterations: max(1, min(x.rowCount, 64))) { part in
+                    let lo = x.rowCount * part / max(1, min(x.rowCount, 64)), hi = x.rowCount * (part + 1) / max(1, min(x.rowCount, 64))
+                    for i in lo..<hi {
+                        let row = o.baseAddress! + i * c
+                        for k in x.rowStart[i]..<x.rowStart[i + 1] {
+                            let w = x.values[k]
+                            let src = dv.baseAddress! + Int(x.columns[k]) * c
+                            for j in 0..<c { row[j] += w * src[j] }
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Xᵀ·D for sparse X (n×V) and dense D (n×c): a V×c result.
+    static func transposeTimes(_ x: SparseRows, _ d: Matrix) -> Matrix {
+        let c = d.columns
+        var out = Matrix(rows: x.columnCount, columns: c)
+        out.values.withUnsafeMutableBufferPointer { o in
+            d.values.withUnsafeBufferPointer { dv in
+                for i in 0..<x.rowCount {
+                    let src = dv.baseAddress! + i * c
+                    for k in x.rowStart[i]..<x.rowStart[i + 1] {
+                        let w = x.values[k]
+                        let row = o.baseAddress! + Int(x.columns[k]) * c
+                        for j in 0..<c { row[j] += w * src[j] }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// A standard normal draw (Box–Muller).
+    static func gaussian(_ rng: inout SplitMix64) -> Double {
+        let u1 = (Double(rng.next() >> 11) + 0.5) / Double(1 << 53)
+        let u2 = Double(rng.next() >> 11) / Double(1 << 53)
+        return (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2)
+    }
+}
+
+extension Matrix {
+    /// Scales every row to unit length (zero rows stay zero).
+    public mutating func normalizeRows() {
+        let c = columns
+        guard c > 0 else { return }
+        values.withUnsafeMutableBufferPointer { v in
+            for i in 0..<rows {
+                let row = v.baseAddress! + i * c
+                var s: Float = 0
+                for j in 0..<c { s += row[j] * row[j] }
+                if s > 0 {
+                    let inv = 1 / s.squareRoot()
+                    for j in 0..<c { row[j] *= inv }
+                }
+            }
+        }
+    }
+}
