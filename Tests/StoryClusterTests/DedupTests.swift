@@ -111,3 +111,17 @@ import Testing
         #expect(scores.pairwise.precision >= 0.99, "duplicate-pair \(scores.pairwise)")
     }
 }
+
+@Suite struct BoilerplateTests {
+    @Test func asciiFastPathAgreesWithTheScalarParser() {
+        let samples = ["WASHINGTON, June 17 (Reuters) - Fed holds.", "NEW YORK (AP) - Stocks.", "ST. LOUIS (AP/Reuters) -  x",
+                       "PARIS AFP - no", "Paris (AFP) - no", "A (B) - one letter", "BERLIN (dpa) -", "LONDON (AP) — dash",
+                       "U.S. (X) - y", "BIG CITY, 12 (Y) - z", "CITY, (Y) - z", "CITY (Y)-z", "CITY (Y) x"]
+        for s in samples {
+            let bytes = Array(s.utf8)
+            let ascii = Boilerplate.asciiDatelineEnd(bytes)
+            let scalar = PageParser.matchDateline(Array(s.unicodeScalars), at: 0)?.end
+            if bytes.allSatisfy({ $0 < 0x80 }) { #expect(ascii == scalar, "\(s)") }
+        }
+    }
+}

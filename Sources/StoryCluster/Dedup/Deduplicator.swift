@@ -292,17 +292,14 @@ public struct Deduplicator: Sendable {
 
     /// Indices of `briefs` best-first for canonical choice: earliest published (unknown last), longest text, smallest id.
     public static func canonicalOrder(_ briefs: [Brief]) -> [Int] {
+        // Keys are pulled out once: comparing Brief values directly would copy (retain/release) every field per comparison.
         let lengths = briefs.map { $0.text.utf8.count }
+        let times = briefs.map { $0.published?.timeIntervalSince1970 ?? .infinity }
+        let ids = briefs.map(\.id)
         return briefs.indices.sorted { x, y in
-            let a = briefs[x], b = briefs[y]
-            switch (a.published, b.published) {
-            case let (p?, q?) where p != q: return p < q
-            case (.some, nil): return true
-            case (nil, .some): return false
-            default: break
-            }
+            if times[x] != times[y] { return times[x] < times[y] }
             if lengths[x] != lengths[y] { return lengths[x] > lengths[y] }
-            return a.id < b.id
+            return ids[x] < ids[y]
         }
     }
 }

@@ -31,22 +31,32 @@ public struct CorpusReader: Sendable {
             files = [(url.lastPathComponent, url)]
         }
         var corpus = Corpus()
-        var seenIds: [String: String] = [:]
+        var seenIds: [String: Int] = [:]  // id → index in corpus.briefs
         for file in files {
             corpus.filesRead += 1
-            var part = readFile(file.url, relative: file.relative)
+            let part = readFile(file.url, relative: file.relative)
             // Ids must be unique across the corpus: a later duplicate is skipped, never silently merged.
-            var kept: [Brief] = []
-            kept.reserveCapacity(part.briefs.count)
-            for b in part.briefs {
+            // Only positions are recorded here; briefs are copied once, in bulk (copying a Brief costs ~9 retains).
+            var drop = IndexSet()
+            let base = corpus.briefs.count
+            for (k, b) in part.briefs.enumerated() {
                 if let first = seenIds[b.id] {
-                    part.skipped.append(SkippedInput(source: b.source, line: b.line, reason: "duplicate id \"\(b.id)\" (first seen at \(first))"))
+                    drop.insert(k)
+                    let f = first < base ? corpus.briefs[first] : part.briefs[first - base]
+                    corpus.skipped.append(SkippedInput(source: b.source, line: b.line, reason: "duplicate id \"\(b.id)\" (first seen at \(f.source):\(f.line))"))
                 } else {
-                    seenIds[b.id] = "\(b.source):\(b.line)"
-                    kept.append(b)
+                    seenIds[b.id] = base + k
                 }
             }
-            corpus.briefs.append(contentsOf: kept)
+            if drop.isEmpty {
+                if corpus.briefs.isEmpty { corpus.briefs = part.briefs } else { corpus.briefs.append(contentsOf: part.briefs) }
+            } else {
+                // Later ids point past dropped briefs; re-number this file's entries.
+                for (k, b) in part.briefs.enumerated() where !drop.contains(k) {
+                    seenIds[b.id] = corpus.briefs.count
+                    corpus.briefs.append(b)
+                }
+            }
             corpus.skipped.append(contentsOf: part.skipped)
         }
         return corpus
@@ -192,7 +202,7 @@ public struct CorpusReader: Sendable {
 
     func readJSONLines(_ bytes: UnsafeBufferPointer<UInt8>, relative: String) -> Corpus {
         // Split into chunks at line boundaries; each chunk is parsed independently, then merged in order.
-        let workers = bytes.count >= parallelThreshold ? max(1, ProcessInfo.processInfo.activeProcessorCount) : 1
+        let workers = bytes.count >= parallelThreshold ? max(1, ProcessInfo.processInfo.activeProcessorCount * 4) : 1
         var bounds: [Int] = [0]
         for w in 1..<workers {
             var cut = bytes.count * w / workers
@@ -239,6 +249,9 @@ public struct CorpusReader: Sendable {
         return out
     }
 
+    static let documentKeyNames = ["text", "id", "title", "source", "published", "url", "lang"]
+    static let documentKeys = documentKeyNames.map { Array($0.utf8) }
+
     func parseJSONLine(_ line: UnsafeBufferPointer<UInt8>, lineNo: Int, relative: String, into out: inout Corpus) {
         if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
         func skip(_ reason: String, recovered: Bool = false) {
@@ -248,20 +261,22 @@ public struct CorpusReader: Sendable {
             return skip("line of \(line.count) bytes exceeds the \(maxLineBytes)-byte limit")
         }
         if let nul = line.firstIndex(of: 0) { return skip("binary data (NUL byte at column \(nul + 1))") }
-        var fields: [String: JSONField]
+        var values: [JSONField?]
         do {
             if let bad = UTF8Check.firstInvalidOffset(line) {
                 skip("invalid UTF-8 at column \(bad + 1); decoded the line as Windows-1252", recovered: true)
                 var fixed = Array(Windows1252.decode(line).utf8)
-                fields = try fixed.withUnsafeMutableBufferPointer { try JSONLineScanner.parseObject(UnsafeBufferPointer($0)) }
+                values = try fixed.withUnsafeMutableBufferPointer { try JSONLineScanner.parseFields(UnsafeBufferPointer($0), wanted: Self.documentKeys) }
             } else {
-                fields = try JSONLineScanner.parseObject(line)
+                values = try JSONLineScanner.parseFields(line, wanted: Self.documentKeys)
             }
         } catch let e as JSONLineError {
             return skip("malformed JSON at column \(e.column): \(e.message)")
         } catch {
             return skip("malformed JSON: \(error)")
         }
+        var fields: [String: JSONField] = [:]
+        for (k, v) in zip(Self.documentKeyNames, values) where v != nil { fields[k] = v }
         guard let textField = fields["text"] else { return skip("document has no \"text\" field") }
         guard case .string(let rawText) = textField else { return skip("\"text\" is not a string") }
         let text = rawText.trimmed

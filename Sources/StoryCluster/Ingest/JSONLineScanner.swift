@@ -46,6 +46,52 @@ public struct JSONLineScanner {
         return fields
     }
 
+    /// Parses `line` as a JSON object but builds only the values of `wanted` keys; other keys are validated and
+    /// skipped without allocating. Returns the wanted fields by position in `wanted` (nil when absent).
+    public static func parseFields(_ line: UnsafeBufferPointer<UInt8>, wanted: [[UInt8]]) throws(JSONLineError) -> [JSONField?] {
+        var scanner = JSONLineScanner(bytes: line)
+        var out = [JSONField?](repeating: nil, count: wanted.count)
+        scanner.skipSpace()
+        guard scanner.peek() == UInt8(ascii: "{") else { throw scanner.error("expected a JSON object starting with '{'") }
+        scanner.i += 1
+        scanner.skipSpace()
+        if scanner.peek() == UInt8(ascii: "}") {
+            scanner.i += 1
+        } else {
+            while true {
+                scanner.skipSpace()
+                guard scanner.peek() == UInt8(ascii: "\"") else { throw scanner.error("expected a string key") }
+                // Plain keys are compared as raw bytes; only a key with escapes is decoded.
+                let keyStart = scanner.i + 1
+                var keyEnd = keyStart
+                while keyEnd < line.count, line[keyEnd] != UInt8(ascii: "\""), line[keyEnd] != UInt8(ascii: "\\"), line[keyEnd] >= 0x20 { keyEnd += 1 }
+                func slotOf(_ raw: UnsafeBufferPointer<UInt8>) -> Int {
+                    for (k, w) in wanted.enumerated() where w.count == raw.count && w.elementsEqual(raw) { return k }
+                    return -1
+                }
+                let slot: Int
+                if keyEnd < line.count, line[keyEnd] == UInt8(ascii: "\"") {
+                    scanner.i = keyEnd + 1
+                    slot = slotOf(UnsafeBufferPointer(rebasing: line[keyStart..<keyEnd]))
+                } else {
+                    let decoded = Array(try scanner.string().utf8)
+                    slot = decoded.withUnsafeBufferPointer { slotOf($0) }
+                }
+                try scanner.expect(UInt8(ascii: ":"), "':' after a key")
+                let value = try scanner.value(depth: 0)
+                if slot >= 0 { out[slot] = value }
+                scanner.skipSpace()
+                guard let c = scanner.peek() else { throw scanner.error("unterminated object (line cut short?)") }
+                scanner.i += 1
+                if c == UInt8(ascii: "}") { break }
+                guard c == UInt8(ascii: ",") else { scanner.i -= 1; throw scanner.error("expected ',' or '}'") }
+            }
+        }
+        scanner.skipSpace()
+        guard scanner.i == line.count else { throw scanner.error("unexpected text after the JSON object") }
+        return out
+    }
+
     func error(_ message: String) -> JSONLineError { JSONLineError(column: i + 1, message: message) }
     func peek() -> UInt8? { i < bytes.count ? bytes[i] : nil }
     mutating func skipSpace() {

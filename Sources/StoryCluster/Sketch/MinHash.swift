@@ -56,7 +56,11 @@ public struct MinHasher: Sendable {
                         let ma = av.loadUnaligned(fromByteOffset: block * 4, as: SIMD16<UInt32>.self)
                         let mb = bv.loadUnaligned(fromByteOffset: block * 4, as: SIMD16<UInt32>.self)
                         var m = SIMD16<UInt32>(repeating: .max)
-                        for x in keys { m = pointwiseMin(m, ma &* SIMD16(repeating: x) &+ mb) }
+                        for x in keys {
+                            // `replace(where:)` inlines to vpminud; the stdlib's generic `pointwiseMin` stays a call.
+                            let v = ma &* SIMD16(repeating: x) &+ mb
+                            m.replace(with: v, where: v .< m)
+                        }
                         o.storeBytes(of: m, toByteOffset: block * 4, as: SIMD16<UInt32>.self)
                         block += 16
                     }
@@ -64,7 +68,10 @@ public struct MinHasher: Sendable {
                         let ma = av.loadUnaligned(fromByteOffset: block * 4, as: SIMD8<UInt32>.self)
                         let mb = bv.loadUnaligned(fromByteOffset: block * 4, as: SIMD8<UInt32>.self)
                         var m = SIMD8<UInt32>(repeating: .max)
-                        for x in keys { m = pointwiseMin(m, ma &* SIMD8(repeating: x) &+ mb) }
+                        for x in keys {
+                            let v = ma &* SIMD8(repeating: x) &+ mb
+                            m.replace(with: v, where: v .< m)
+                        }
                         o.storeBytes(of: m, toByteOffset: block * 4, as: SIMD8<UInt32>.self)
                     }
                 }

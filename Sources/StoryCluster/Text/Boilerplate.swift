@@ -8,6 +8,46 @@ import Foundation
 public enum Boilerplate {
     static let bylines = ["by ", "door ", "van onze ", "from "]
 
+    /// End offset of an ASCII dateline (`PLACE[, date] (AGENCIES) - `) at the start of `b`, as `PageParser.matchDateline`
+    /// would find it; nil when there is none. Only the hyphen separator is ASCII; dashes go through the scalar path.
+    static func asciiDatelineEnd(_ b: [UInt8]) -> Int? {
+        func upper(_ c: UInt8) -> Bool { c >= 0x41 && c <= 0x5A }
+        func lower(_ c: UInt8) -> Bool { c >= 0x61 && c <= 0x7A }
+        func digit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+        guard let f = b.first, upper(f) else { return nil }
+        var j = 0, letters = 0
+        while j < b.count {
+            let c = b[j]
+            if upper(c) { letters += 1 } else if lower(c) { return nil } else if !(c == 0x20 || c == 0x2D || c == 0x2E || c == 0x27) { break }
+            j += 1
+        }
+        guard letters >= 2, j < b.count, j <= 60 else { return nil }
+        if b[j] == 0x2C {  // ", June 17"
+            var k = j + 1
+            while k < b.count, b[k] != 0x28 {
+                let c = b[k]
+                guard upper(c) || lower(c) || digit(c) || c == 0x20 || c == 0x2E else { return nil }
+                k += 1
+            }
+            guard k < b.count, k - j <= 30, b[(j + 1)..<k].contains(where: { $0 != 0x20 }) else { return nil }
+            j = k
+        }
+        guard j < b.count, b[j] == 0x28, j + 1 < b.count, upper(b[j + 1]) || lower(b[j + 1]) else { return nil }
+        var k = j + 1
+        while k < b.count, b[k] != 0x29 {
+            let c = b[k]
+            guard upper(c) || lower(c) || digit(c) || c == 0x2F || c == 0x20 || c == 0x2D || c == 0x2E || c == 0x26 else { return nil }
+            k += 1
+        }
+        guard k < b.count, k - j <= 60 else { return nil }
+        var m = k + 1
+        while m < b.count, b[m] == 0x20 { m += 1 }
+        guard m < b.count, b[m] == 0x2D else { return nil }
+        m += 1
+        while m < b.count, b[m] == 0x20 { m += 1 }
+        return m
+    }
+
     /// True when the bytes contain `ago`, `geleden`, `gisteren` or `yesterday` (the words every marker ends in).
     static func mayHaveMarker(_ bytes: Substring.UTF8View.SubSequence) -> Bool {
         let b = Array(bytes)
@@ -31,9 +71,17 @@ public enum Boilerplate {
         // Cheap byte checks first: a dateline starts with a capital and has "(" early; most texts have neither.
         let firstByte = text.utf8.first ?? 0
         if (firstByte >= 0x41 && firstByte <= 0x5A) || firstByte >= 0xC0, text.utf8.prefix(90).contains(0x28) {
-            let head = Array(scalars.prefix(120))
-            if let d = PageParser.matchDateline(head, at: 0), d.end < head.count {
-                start = scalars.index(start, offsetBy: d.end)
+            let headBytes = Array(text.utf8.prefix(120))
+            if headBytes.allSatisfy({ $0 < 0x80 }) {
+                // ASCII head (the common case): the same grammar on bytes, with no scalar decoding.
+                if let end = asciiDatelineEnd(headBytes), end < headBytes.count {
+                    start = text.utf8.index(text.startIndex, offsetBy: end)
+                }
+            } else {
+                let head = Array(scalars.prefix(120))
+                if let d = PageParser.matchDateline(head, at: 0), d.end < head.count {
+                    start = scalars.index(start, offsetBy: d.end)
+                }
             }
         }
         // A byline on the first line: "By Jane Doe" / "Door onze correspondent" (short, no sentence end).

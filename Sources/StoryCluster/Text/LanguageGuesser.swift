@@ -51,10 +51,10 @@ public enum LanguageGuesser {
 
     /// Returns `.nl`, `.en`, or `.other` when neither list has at least two hits and a clear lead.
     ///
-    /// Only the first 600 bytes are read: function words are frequent enough that more text rarely changes the answer.
+    /// Only the first 240 bytes (about 40 words) are read: function words are frequent enough that more text rarely changes the answer.
     public static func guess(_ text: String) -> Language {
         var nl = 0, en = 0
-        let head = text.utf8.count <= 600 ? Substring(text) : text[..<(text.utf8.index(text.startIndex, offsetBy: 600, limitedBy: text.endIndex) ?? text.endIndex)]
+        let head = text.utf8.count <= 240 ? Substring(text) : text[..<(text.utf8.index(text.startIndex, offsetBy: 240, limitedBy: text.endIndex) ?? text.endIndex)]
         TextNormalizer.forEachToken(in: head) { bytes in
             guard bytes.count <= 8 else { return }
             let word = packWord(bytes)
