@@ -4,7 +4,7 @@ import StoryCluster
 
 /// Output formats every reporting subcommand understands.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json
+    case text, json, csv, html
 }
 
 /// Options shared by every subcommand that reads a corpus.
@@ -12,20 +12,23 @@ struct CorpusOptions: ParsableArguments {
     @Argument(help: "Corpus folder (walked recursively, hidden files skipped) or a single .txt/.jsonl file.")
     var corpus: String
 
-    @Option(help: "Skip JSON lines and page lines longer than this many bytes.")
-    var maxLineBytes: Int = 8 << 20
+    @Option(help: "Skip JSON lines and page lines longer than this many bytes (default 8 MiB).")
+    var maxLineBytes: Int?
 
     @Flag(name: .shortAndLong, help: "Print nothing on stderr but errors.")
     var quiet = false
 
+    @Flag(name: .shortAndLong, help: "Log each stage and its timing on stderr.")
+    var verbose = false
+
     func validate() throws {
-        guard maxLineBytes > 0 else { throw ValidationError("--max-line-bytes must be positive") }
+        if let m = maxLineBytes, m <= 0 { throw ValidationError("--max-line-bytes must be positive") }
     }
 
-    /// Reads the corpus, printing each skip on stderr unless quiet.
-    func read() throws -> Corpus {
+    /// Reads the corpus, printing each skip on stderr unless quiet. `configuredLimit` comes from `--config`.
+    func read(configuredLimit: Int? = nil) throws -> Corpus {
         var reader = CorpusReader()
-        reader.maxLineBytes = maxLineBytes
+        reader.maxLineBytes = maxLineBytes ?? configuredLimit ?? reader.maxLineBytes
         let result: Corpus
         do { result = try reader.read(corpus) } catch let e as StoryClusterError {
             throw CLIFailure(message: e.description, code: ExitStatus.failure)
@@ -39,7 +42,7 @@ struct CorpusOptions: ParsableArguments {
 
 /// Options for where and how a report is written.
 struct OutputOptions: ParsableArguments {
-    @Option(name: .shortAndLong, help: "Output format: text or json.")
+    @Option(name: .shortAndLong, help: "Output format: text, json, csv or html (csv and html: run only).")
     var format: OutputFormat = .text
 
     @Option(name: .shortAndLong, help: "Write the report to FILE atomically (temporary file, then rename) instead of stdout.")
@@ -60,79 +63,62 @@ struct OutputOptions: ParsableArguments {
     }
 }
 
-/// Near-duplicate settings shared by `dedup` and `run`.
-struct DedupOptions: ParsableArguments {
-    @Option(help: "Minimum Jaccard similarity of shingle sets to a group's canonical brief (0–1].")
-    var threshold: Double = 0.8
+/// Every tunable setting as an optional flag: unset flags fall back to `--config FILE`, then to the defaults.
+struct SettingsOptions: ParsableArguments {
+    @Option(help: "YAML (or JSON) settings file; see `storycluster config --print-defaults`. Flags override it.")
+    var config: String?
 
-    @Option(help: "Shingle kind: word or char.")
-    var shingle: String = "word"
+    @Option(help: "Dedup: minimum Jaccard similarity of shingle sets to a group's canonical brief, in (0, 1] (default 0.8).")
+    var threshold: Double?
 
-    @Option(help: "Shingle size: words per word shingle (default 3), bytes per character shingle (default 5).")
+    @Option(help: "Dedup: shingle kind, word or char (default word).")
+    var shingle: String?
+
+    @Option(help: "Dedup: words per word shingle (default 3), bytes per character shingle (default 5).")
     var shingleSize: Int?
 
-    @Option(help: "MinHash permutations (a multiple of 8).")
-    var permutations: Int = 128
+    @Option(help: "Dedup: MinHash permutations, a multiple of 8 (default 128).")
+    var permutations: Int?
 
-    @Option(help: "MinHash seed.")
-    var seed: UInt64 = 1
-
-    @Option(help: "LSH bands×rows, e.g. 16x8 (default: chosen from threshold and permutations).")
+    @Option(help: "Dedup: LSH BANDSxROWS, e.g. 16x8 (default: chosen from threshold and permutations).")
     var lsh: String?
 
+    @Option(help: "Stories: merge while the length-corrected average similarity is at least this (default 1.1).")
+    var storyThreshold: Float?
+
+    @Option(help: "Stories: SVD dimensions (default 100).")
+    var dimensions: Int?
+
+    @Option(help: "Stories: hours within which publication times do not penalise a merge (default 48).")
+    var timeWindow: Double?
+
     func validate() throws {
-        guard threshold > 0 && threshold <= 1 else { throw ValidationError("--threshold must be in (0, 1], got \(threshold)") }
-        guard permutations > 0 && permutations % 8 == 0 else { throw ValidationError("--permutations must be a positive multiple of 8") }
-        guard ShingleConfig.Kind(rawValue: shingle) != nil else { throw ValidationError("--shingle must be word or char") }
-        if let s = shingleSize, s < 1 { throw ValidationError("--shingle-size must be at least 1") }
-        _ = try lshParams()
+        if let s = shingle, ShingleConfig.Kind(rawValue: s) == nil { throw ValidationError("--shingle must be word or char") }
+        if let l = lsh, Self.parseLSH(l) == nil { throw ValidationError("--lsh must be BANDSxROWS, e.g. 16x8, got \(l)") }
     }
 
-    func lshParams() throws -> LSHParams? {
-        guard let lsh else { return nil }
-        let parts = lsh.lowercased().split(separator: "x").compactMap { Int($0) }
-        guard parts.count == 2, parts[0] > 0, parts[1] > 0, parts[0] * parts[1] <= permutations else {
-            throw ValidationError("--lsh must be BANDSxROWS with bands·rows ≤ permutations, got \(lsh)")
-        }
+    static func parseLSH(_ text: String) -> LSHParams? {
+        let parts = text.lowercased().split(separator: "x").compactMap { Int($0) }
+        guard parts.count == 2, parts[0] > 0, parts[1] > 0 else { return nil }
         return LSHParams(bands: parts[0], rows: parts[1])
     }
 
-    /// The library configuration these flags describe.
-    func config() throws -> DedupConfig {
-        var c = DedupConfig()
-        c.threshold = threshold
-        let kind = ShingleConfig.Kind(rawValue: shingle)!
-        c.shingles = ShingleConfig(kind: kind, size: shingleSize ?? (kind == .word ? 3 : 5))
-        c.permutations = permutations
-        c.seed = seed
-        c.lsh = try lshParams()
-        return c
-    }
-}
-
-/// Story-clustering settings shared by `run` and `eval`.
-struct StoryOptions: ParsableArguments {
-    @Option(help: "Merge stories while their length-corrected average similarity is at least this.")
-    var storyThreshold: Float = StoryConfig().threshold
-
-    @Option(help: "SVD dimensions.")
-    var dimensions: Int = StoryConfig().dimensions
-
-    @Option(help: "Hours within which publication times do not penalise a merge.")
-    var timeWindow: Double = StoryConfig().timeWindowHours
-
-    func validate() throws {
-        guard storyThreshold > 0 else { throw ValidationError("--story-threshold must be positive") }
-        guard dimensions > 0 else { throw ValidationError("--dimensions must be positive") }
-    }
-
-    /// The library configuration these flags describe.
-    func config() -> StoryConfig {
-        var c = StoryConfig()
-        c.threshold = storyThreshold
-        c.dimensions = dimensions
-        c.timeWindowHours = timeWindow
-        return c
+    /// Defaults, then the config file, then flags; `maxLineBytes` is updated from the file when it sets it.
+    func settings(maxLineBytes: inout Int) throws -> RunSettings {
+        var s = RunSettings()
+        if let config { s = try ConfigFile.load(config, into: s, maxLineBytes: &maxLineBytes) }
+        if let v = threshold { s.dedup.threshold = v }
+        if let v = shingle, let kind = ShingleConfig.Kind(rawValue: v) {
+            s.dedup.shingles = ShingleConfig(kind: kind, size: kind == .word ? 3 : 5)
+        }
+        if let v = shingleSize { s.dedup.shingles.size = v }
+        if let v = permutations { s.dedup.permutations = v }
+        if let v = lsh { s.dedup.lsh = Self.parseLSH(v) }
+        if let v = storyThreshold { s.stories.threshold = v }
+        if let v = dimensions { s.stories.dimensions = v }
+        if let v = timeWindow { s.stories.timeWindowHours = v }
+        try ConfigFile.validate(s, path: "command line")
+        return s
     }
 }
 
@@ -155,10 +141,61 @@ struct CLIFailure: Error, CustomStringConvertible {
     var description: String { message }
 }
 
-/// Writes to stderr.
+/// Writes to stderr, and knows whether the terminal wants colour and progress.
 enum Console {
     static func error(_ line: String) {
         FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    /// Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org).
+    static var stdoutWantsColor: Bool {
+        isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
+    }
+
+    /// Progress lines go to stderr only when it is a terminal.
+    static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
+}
+
+/// A one-line progress display on stderr for stages that run longer than a second (terminal only).
+final class Progress: @unchecked Sendable {
+    private let enabled: Bool
+    private let lock = NSLock()
+    private var stage = ""
+    private var stageStart = Date()
+    private var items = 0
+    private var timer: DispatchSourceTimer?
+    private var shown = false
+
+    init(enabled: Bool) {
+        self.enabled = enabled
+        guard enabled else { return }
+        let t = DispatchSource.makeTimerSource(queue: .global())
+        t.schedule(deadline: .now() + 1, repeating: 0.5)
+        t.setEventHandler { [weak self] in self?.draw() }
+        t.resume()
+        timer = t
+    }
+
+    /// Starts a stage over `items` briefs.
+    func begin(_ name: String, items: Int) {
+        lock.lock(); stage = name; stageStart = Date(); self.items = items; lock.unlock()
+    }
+
+    private func draw() {
+        lock.lock(); defer { lock.unlock() }
+        let elapsed = Date().timeIntervalSince(stageStart)
+        guard elapsed >= 1, !stage.isEmpty else { return }
+        let rate = items > 0 ? String(format: ", %.0f briefs/s so far", Double(items) / elapsed) : ""
+        FileHandle.standardError.write(Data(String(format: "\r\u{1B}[K%@: %d briefs, %.1f s%@", stage, items, elapsed, rate).utf8))
+        shown = true
+    }
+
+    /// Clears the line and stops the timer.
+    func finish() {
+        timer?.cancel()
+        lock.lock(); defer { lock.unlock() }
+        if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        stage = ""
     }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import StoryCluster
 
 /// The `storycluster` command line: each subcommand wires library stages together and formats their output.
@@ -9,8 +10,7 @@ struct StoryClusterCommand: ParsableCommand {
         commandName: "storycluster",
         abstract: "Deduplicate news briefs and group them into stories.",
         version: StoryClusterVersion.current,
-        subcommands: [Run.self, Ingest.self, Dedup.self, Eval.self],
-        defaultSubcommand: nil
+        subcommands: [Run.self, Ingest.self, Dedup.self, Eval.self, Tune.self, Explain.self, ConfigCommand.self]
     )
 
     static func main() {
@@ -23,6 +23,72 @@ struct StoryClusterCommand: ParsableCommand {
         } catch {
             exit(withError: error)
         }
+    }
+}
+
+/// Sets up swift-log once: warnings by default, stage timings with `--verbose`, nothing but errors with `--quiet`.
+func makeLogger(_ options: CorpusOptions) -> Logger {
+    struct Once { nonisolated(unsafe) static var done = false }
+    if !Once.done {
+        Once.done = true
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+    }
+    var logger = Logger(label: "storycluster")
+    logger.logLevel = options.quiet ? .error : options.verbose ? .info : .warning
+    return logger
+}
+
+/// Reads the corpus and runs the whole pipeline with the resolved settings, reporting progress on a terminal.
+func runPipeline(_ corpusOptions: CorpusOptions, _ settingsOptions: SettingsOptions) throws -> RunReport {
+    let logger = makeLogger(corpusOptions)
+    var configuredLimit = 8 << 20
+    let settings = try settingsOptions.settings(maxLineBytes: &configuredLimit)
+    let progress = Progress(enabled: Console.stderrIsTerminal && !corpusOptions.quiet)
+    defer { progress.finish() }
+    progress.begin("read", items: 0)
+    let start = Date()
+    let corpus = try corpusOptions.read(configuredLimit: configuredLimit)
+    let readSeconds = Date().timeIntervalSince(start)
+    logger.info("read \(corpus.briefs.count) briefs from \(corpus.filesRead) files in \(String(format: "%.3f", readSeconds)) s")
+    let report = try RunReport.make(corpusPath: corpusOptions.corpus, corpus: corpus, settings: settings, readSeconds: readSeconds) { stage in
+        progress.begin(stage, items: corpus.briefs.count)
+    }
+    for (stage, seconds) in report.timings { logger.info("\(stage): \(String(format: "%.3f", seconds)) s") }
+    return report
+}
+
+/// `storycluster run`: the main job.
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Read a corpus, remove duplicates, group stories and report them.",
+        discussion: "Text for a person (default), JSON for pipelines, CSV for spreadsheets, HTML for editors.")
+
+    @OptionGroup var corpusOptions: CorpusOptions
+    @OptionGroup var settingsOptions: SettingsOptions
+    @OptionGroup var outputOptions: OutputOptions
+
+    @Option(help: "Text output: show at most this many stories.")
+    var limit: Int?
+
+    @Option(help: "Text output: show only stories with at least this many briefs.")
+    var minSize: Int = 1
+
+    func validate() throws {
+        if let l = limit, l < 0 { throw ValidationError("--limit must be ≥ 0") }
+        guard minSize >= 1 else { throw ValidationError("--min-size must be ≥ 1") }
+    }
+
+    func run() throws {
+        let report = try runPipeline(corpusOptions, settingsOptions)
+        switch outputOptions.format {
+        case .json: try outputOptions.emit(report.json())
+        case .csv: try outputOptions.emit(Array(report.csv().utf8))
+        case .html: try outputOptions.emit(Array(report.html().utf8))
+        case .text:
+            let color = outputOptions.output == nil && Console.stdoutWantsColor
+            try outputOptions.emit(Array(report.text(limit: limit ?? .max, minSize: minSize, color: color).utf8))
+        }
+        try finish(report.corpus)
     }
 }
 
@@ -43,41 +109,9 @@ struct Ingest: ParsableCommand {
             w.endObject()
             try outputOptions.emit(w.bytes + [0x0A])
         case .text:
-            try outputOptions.emit(Array(TextReport.briefList(corpus).utf8))
-        }
-        try finish(corpus)
-    }
-}
-
-/// `storycluster run`: the main job.
-struct Run: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Read a corpus, remove duplicates, group stories and report.")
-
-    @OptionGroup var corpusOptions: CorpusOptions
-    @OptionGroup var dedupOptions: DedupOptions
-    @OptionGroup var storyOptions: StoryOptions
-    @OptionGroup var outputOptions: OutputOptions
-
-    func run() throws {
-        let start = Date()
-        let corpus = try corpusOptions.read()
-        let dedup = Deduplicator(config: try dedupOptions.config()).run(corpus.briefs)
-        let stories = try StoryClusterer(config: storyOptions.config()).run(corpus.briefs, dedup: dedup)
-        switch outputOptions.format {
-        case .json:
-            var w = JSONWriter()
-            w.beginObject()
-            CorpusJSON.writeCorpus(corpus, to: &w)
-            DedupJSON.writeGroups(dedup, briefs: corpus.briefs, to: &w)
-            StoryJSON.writeStories(stories, briefs: corpus.briefs, to: &w)
-            DedupJSON.writeStats(dedup.stats, to: &w)
-            w.endObject()
-            try outputOptions.emit(w.bytes + [0x0A])
-        case .text:
-            var text = TextReport.summary(corpus, seconds: Date().timeIntervalSince(start))
-            text += ", \(dedup.stats.duplicatesRemoved) duplicates removed, \(stories.stories.count) stories\n\n"
-            text += TextReport.stories(stories, dedup: dedup, briefs: corpus.briefs)
-            try outputOptions.emit(Array(text.utf8))
+            try outputOptions.emit(Array((TextReport.summary(corpus, seconds: 0) + "\n" + TextReport.briefList(corpus)).utf8))
+        case .csv, .html:
+            throw ValidationError("ingest prints text or json")
         }
         try finish(corpus)
     }
@@ -88,13 +122,18 @@ struct Dedup: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Find exact and near-duplicate briefs and their canonical brief.")
 
     @OptionGroup var corpusOptions: CorpusOptions
-    @OptionGroup var dedupOptions: DedupOptions
+    @OptionGroup var settingsOptions: SettingsOptions
     @OptionGroup var outputOptions: OutputOptions
 
     func run() throws {
+        let logger = makeLogger(corpusOptions)
+        var configuredLimit = 8 << 20
+        let settings = try settingsOptions.settings(maxLineBytes: &configuredLimit)
         let start = Date()
-        let corpus = try corpusOptions.read()
-        let dedup = Deduplicator(config: try dedupOptions.config()).run(corpus.briefs)
+        let corpus = try corpusOptions.read(configuredLimit: configuredLimit)
+        let dedup = Deduplicator(config: settings.dedup).run(corpus.briefs)
+        let s = dedup.stats
+        logger.info("sign \(s.signSeconds) s, lsh \(s.lshSeconds) s, group \(s.groupSeconds) s")
         switch outputOptions.format {
         case .json:
             var w = JSONWriter()
@@ -109,76 +148,26 @@ struct Dedup: ParsableCommand {
             try outputOptions.emit(w.bytes + [0x0A])
         case .text:
             var text = TextReport.summary(corpus, seconds: Date().timeIntervalSince(start))
-            let s = dedup.stats
             text += ", \(s.duplicatesRemoved) duplicates (\(s.exactDuplicates) exact) in \(dedup.groups.count) groups"
             text += "; LSH \(s.bands)×\(s.rows), \(s.candidatePairs) candidates, \(s.verifiedPairs) verified\n\n"
             text += TextReport.duplicateGroups(dedup, briefs: corpus.briefs)
             try outputOptions.emit(Array(text.utf8))
+        case .csv, .html:
+            throw ValidationError("dedup prints text or json; use run for csv and html")
         }
         try finish(corpus)
     }
 }
 
-/// `storycluster eval`: scores the run against gold labels.
-struct Eval: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Score stories (or duplicate groups) against gold labels.")
+/// `storycluster config`: shows the settings.
+struct ConfigCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "config", abstract: "Show every tunable setting.")
 
-    @OptionGroup var corpusOptions: CorpusOptions
-    @OptionGroup var dedupOptions: DedupOptions
-    @OptionGroup var storyOptions: StoryOptions
-
-    @Option(help: "Gold labels: JSON Lines with `id` and the label field.")
-    var labels: String
-
-    @Option(help: "Label field: story (story clustering) or dup (duplicate groups).")
-    var field: String = "story"
-
-    @Option(name: .shortAndLong, help: "Output format: text or json.")
-    var format: OutputFormat = .text
+    @Flag(help: "Print the default settings as a YAML file for --config.")
+    var printDefaults = false
 
     func run() throws {
-        let corpus = try corpusOptions.read()
-        let gold: GoldLabels
-        do { gold = try GoldLabels(path: labels, field: field) } catch let e as StoryClusterError {
-            throw CLIFailure(message: e.description, code: ExitStatus.failure)
-        }
-        let dedup = Deduplicator(config: try dedupOptions.config()).run(corpus.briefs)
-        var predictedOf: [String: String] = [:]
-        if field == "dup" {
-            for (i, c) in dedup.canonicalOf.enumerated() { predictedOf[corpus.briefs[i].id] = corpus.briefs[c].id }
-        } else {
-            let stories = try StoryClusterer(config: storyOptions.config()).run(corpus.briefs, dedup: dedup)
-            for (i, s) in stories.storyOf.enumerated() { predictedOf[corpus.briefs[i].id] = stories.stories[s].id }
-        }
-        // Briefs in the labels but missing from the run count as singletons.
-        let ids = gold.labelOf.keys.sorted()
-        let missing = ids.filter { predictedOf[$0] == nil }
-        let scores = ClusteringMetrics.score(predicted: ids.map { predictedOf[$0] ?? "missing:" + $0 }, gold: ids.map { gold.labelOf[$0]! })
-        switch format {
-        case .json:
-            var w = JSONWriter()
-            w.beginObject()
-            for (name, prf) in [("bcubed", scores.bcubed), ("pairwise", scores.pairwise)] {
-                w.key(name)
-                w.beginObject()
-                w.key("precision"); w.double(prf.precision)
-                w.key("recall"); w.double(prf.recall)
-                w.key("f1"); w.double(prf.f1)
-                w.endObject()
-            }
-            w.key("ari"); w.double(scores.ari)
-            w.key("nmi"); w.double(scores.nmi)
-            w.field("predicted_clusters", scores.predictedClusters)
-            w.field("gold_clusters", scores.goldClusters)
-            w.field("missing", missing)
-            w.endObject()
-            FileHandle.standardOutput.write(Data(w.bytes + [0x0A]))
-        case .text:
-            var out = "\(ids.count) labelled briefs, \(missing.count) missing from the run\n"
-            out += "B-cubed   \(scores.bcubed)\n"
-            out += "pairwise  \(scores.pairwise)\n"
-            out += String(format: "ARI %.3f  NMI %.3f  clusters %d predicted / %d gold\n", scores.ari, scores.nmi, scores.predictedClusters, scores.goldClusters)
-            FileHandle.standardOutput.write(Data(out.utf8))
-        }
+        guard printDefaults else { throw ValidationError("use --print-defaults") }
+        print(ConfigFile.template)
     }
 }

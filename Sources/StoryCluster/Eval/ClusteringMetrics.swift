@@ -78,3 +78,38 @@ public enum ClusteringMetrics {
                                 predictedClusters: predId.count, goldClusters: goldId.count)
     }
 }
+
+/// One clustering error: a cluster and how its items spread over the other clustering.
+public struct ClusterError: Hashable, Sendable {
+    /// The cluster's label.
+    public var cluster: String
+    /// Items in it.
+    public var size: Int
+    /// (other label, items) pairs, largest first.
+    public var parts: [(String, Int)]
+
+    public static func == (a: ClusterError, b: ClusterError) -> Bool {
+        a.cluster == b.cluster && a.size == b.size && a.parts.map(\.0) == b.parts.map(\.0) && a.parts.map(\.1) == b.parts.map(\.1)
+    }
+    public func hash(into h: inout Hasher) { h.combine(cluster); h.combine(size) }
+}
+
+extension ClusteringMetrics {
+    /// The largest wrong merges (predicted clusters mixing gold clusters, by items outside their majority gold
+    /// cluster) and the most split gold clusters (by items outside their largest predicted piece).
+    public static func worstErrors(predicted: [String], gold: [String], limit: Int) -> (merges: [ClusterError], splits: [ClusterError]) {
+        func spread(_ a: [String], _ b: [String]) -> [ClusterError] {
+            var parts: [String: [String: Int]] = [:]
+            for (x, y) in zip(a, b) { parts[x, default: [:]][y, default: 0] += 1 }
+            return parts.compactMap { label, counts -> (Int, ClusterError)? in
+                guard counts.count > 1 else { return nil }
+                let sorted = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+                let size = counts.values.reduce(0, +)
+                return (size - sorted[0].value, ClusterError(cluster: label, size: size, parts: sorted.map { ($0.key, $0.value) }))
+            }
+            .sorted { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1.cluster < $1.1.cluster }
+            .prefix(limit).map(\.1)
+        }
+        return (spread(predicted, gold), spread(gold, predicted))
+    }
+}

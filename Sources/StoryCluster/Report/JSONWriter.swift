@@ -92,7 +92,7 @@ public struct JSONWriter {
 /// JSON encodings of the corpus-level values shared by `ingest`, `dedup` and `run`.
 public enum CorpusJSON {
     /// Writes one brief object.
-    public static func write(_ b: Brief, to w: inout JSONWriter) {
+    public static func write(_ b: Brief, to w: inout JSONWriter, extra: (inout JSONWriter) -> Void = { _ in }) {
         w.beginObject()
         w.field("id", b.id)
         w.field("source", b.source)
@@ -106,6 +106,7 @@ public enum CorpusJSON {
         w.field("outlet", b.outlet)
         w.field("url", b.url)
         w.field("text", b.text)
+        extra(&w)
         w.endObject()
     }
 

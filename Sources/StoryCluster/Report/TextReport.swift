@@ -62,19 +62,20 @@ extension TextReport {
 extension TextReport {
     /// Stories for a person: label, size, span, agencies and datelines, representative, briefs newest first with
     /// duplicates folded as `+N reprints`.
-    public static func stories(_ result: StoryResult, dedup: DedupResult, briefs: [Brief], limit: Int = .max) -> String {
+    public static func stories(_ result: StoryResult, dedup: DedupResult, briefs: [Brief], limit: Int = .max,
+                               minSize: Int = 1, color: Bool = false) -> String {
         var out = ""
-        for (n, s) in result.stories.prefix(limit).enumerated() {
+        for (n, s) in result.stories.filter({ $0.briefs.count >= minSize }).prefix(limit).enumerated() {
             var head = "\(n + 1). [\(s.label)]  \(s.briefs.count) brief\(s.briefs.count == 1 ? "" : "s")"
             if let f = s.firstPublished, let l = s.lastPublished {
                 head += "  " + ISO8601.format(f).prefix(16).replacingOccurrences(of: "T", with: " ")
                 if l != f { head += " → " + ISO8601.format(l).prefix(16).replacingOccurrences(of: "T", with: " ") }
             }
-            out += clip(head, 100) + "\n"
+            out += (color ? bold(clip(head, 100)) : clip(head, 100)) + "\n"
             var meta = "   \(s.id)"
             if !s.agencies.isEmpty { meta += "  " + s.agencies.prefix(5).joined(separator: "/") }
             if !s.datelines.isEmpty { meta += "  " + s.datelines.prefix(4).joined(separator: ", ") }
-            out += clip(meta, 100) + "\n"
+            out += (color ? dim(clip(meta, 100)) : clip(meta, 100)) + "\n"
             let rep = briefs[s.representative]
             out += "   " + clip(rep.title ?? rep.text.replacingOccurrences(of: "\n", with: " "), 97) + "\n"
             var reprints: [Int: Int] = [:]
@@ -94,4 +95,11 @@ extension TextReport {
         }
         return out
     }
+}
+
+extension TextReport {
+    /// ANSI bold (only used when stdout is a terminal and NO_COLOR is unset).
+    public static func bold(_ s: String) -> String { "\u{1B}[1m" + s + "\u{1B}[0m" }
+    /// ANSI dim.
+    public static func dim(_ s: String) -> String { "\u{1B}[2m" + s + "\u{1B}[0m" }
 }

@@ -1,0 +1,117 @@
+import Foundation
+
+/// Why two briefs are or are not duplicates, and are or are not in the same story: every stage's evidence and
+/// the decision it took against its threshold.
+public struct Explanation: Sendable {
+    /// Exact Jaccard of the two shingle sets (boilerplate stripped).
+    public var jaccard: Double
+    /// MinHash estimate of the same.
+    public var estimatedJaccard: Double
+    /// A few shared shingles, as text.
+    public var sharedShingles: [String]
+    /// Shingle counts of the two briefs.
+    public var shingleCounts: (Int, Int)
+    /// Indices of the LSH bands whose keys collided.
+    public var collidingBands: [Int]
+    /// The banding in use.
+    public var lsh: LSHParams
+    /// Whether the run put both in one duplicate group, and the canonical ids.
+    public var sameDuplicateGroup: Bool
+    /// Canonical brief of each.
+    public var canonicals: (String, String)
+    /// TF-IDF cosine (model fitted on canonical briefs).
+    public var cosine: Double
+    /// Shared terms with the largest weight products.
+    public var sharedTerms: [(String, Double)]
+    /// Length reliability factor 1/√(r_i·r_j) the story stage multiplies similarities by.
+    public var lengthFactor: Double
+    /// Hours between the two publication times, when both are known.
+    public var hoursApart: Double?
+    /// Whether the run put both in one story, and the story ids.
+    public var sameStory: Bool
+    /// Story of each.
+    public var stories: (String, String)
+
+    /// Explains briefs `i` and `j` of a finished run.
+    public static func explain(_ report: RunReport, _ i: Int, _ j: Int) -> Explanation {
+        let briefs = report.corpus.briefs
+        let config = report.settings.dedup
+        let texts = [briefs[i].text, briefs[j].text]
+        let dedup = Deduplicator(config: config)
+        let batch = dedup.sketch(texts)
+        let a = Array(batch.shingleSet(0)), b = Array(batch.shingleSet(1))
+        let sigA = Array(batch.signature(0)), sigB = Array(batch.signature(1))
+        let lsh = config.effectiveLSH
+        var keysA = [UInt64](repeating: 0, count: lsh.bands), keysB = keysA
+        sigA.withUnsafeBufferPointer { s in keysA.withUnsafeMutableBufferPointer { lsh.bandKeys(s.baseAddress!, into: $0.baseAddress!) } }
+        sigB.withUnsafeBufferPointer { s in keysB.withUnsafeMutableBufferPointer { lsh.bandKeys(s.baseAddress!, into: $0.baseAddress!) } }
+        let colliding = (0..<lsh.bands).filter { keysA[$0] == keysB[$0] }
+
+        // Readable shared shingles: rebuild the word n-grams as text.
+        func grams(_ text: String) -> [String] {
+            let tokens = TextNormalizer.tokens(String(Boilerplate.strip(text)))
+            let n = config.shingles.size
+            guard config.shingles.kind == .word, tokens.count >= n else { return [] }
+            return (0...(tokens.count - n)).map { tokens[$0..<($0 + n)].joined(separator: " ") }
+        }
+        let gramsB = Set(grams(texts[1]))
+        var shared: [String] = []
+        for g in grams(texts[0]) where gramsB.contains(g) && !shared.contains(g) { shared.append(g); if shared.count == 5 { break } }
+
+        // TF-IDF as the story stage sees it.
+        let canonical = report.dedup.canonicalIndices.map { StoryClusterer.matchingText(briefs[$0]) }
+        let (model, _) = TfidfModel.fit(canonical.isEmpty ? texts : canonical)
+        let rows = model.transform([StoryClusterer.matchingText(briefs[i]), StoryClusterer.matchingText(briefs[j])])
+        var wa: [Int32: Float] = [:]
+        for k in rows.rowStart[0]..<rows.rowStart[1] { wa[rows.columns[k]] = rows.values[k] }
+        var cosine = 0.0
+        var terms: [(String, Double)] = []
+        for k in rows.rowStart[1]..<rows.rowStart[2] {
+            if let x = wa[rows.columns[k]] {
+                let p = Double(x * rows.values[k])
+                cosine += p
+                terms.append((model.terms[Int(rows.columns[k])], p))
+            }
+        }
+        terms.sort { $0.1 > $1.1 }
+        let l0 = Double(report.settings.stories.halfReliableTokens)
+        let li = Double(max(1, rows.nonZeros(0))), lj = Double(max(1, rows.nonZeros(1)))
+        let factor = 1 / ((li / (li + l0)) * (lj / (lj + l0))).squareRoot()
+        let hours = briefs[i].published.flatMap { p in briefs[j].published.map { abs(p.timeIntervalSince($0)) / 3600 } }
+        let si = report.stories.stories[report.stories.storyOf[i]].id, sj = report.stories.stories[report.stories.storyOf[j]].id
+        return Explanation(
+            jaccard: StoryCluster.jaccard(a, b), estimatedJaccard: MinHasher.estimate(sigA, sigB), sharedShingles: shared,
+            shingleCounts: (a.count, b.count), collidingBands: colliding, lsh: lsh,
+            sameDuplicateGroup: report.dedup.canonicalOf[i] == report.dedup.canonicalOf[j],
+            canonicals: (briefs[report.dedup.canonicalOf[i]].id, briefs[report.dedup.canonicalOf[j]].id),
+            cosine: cosine, sharedTerms: Array(terms.prefix(8)), lengthFactor: factor, hoursApart: hours,
+            sameStory: si == sj, stories: (si, sj))
+    }
+
+    /// The explanation for a person.
+    public func text(_ report: RunReport, _ i: Int, _ j: Int) -> String {
+        let t = report.settings.dedup.threshold
+        let b = report.corpus.briefs
+        var out = "\(b[i].id)\n  \(TextReport.clip(b[i].title ?? b[i].text.replacingOccurrences(of: "\n", with: " "), 96))\n"
+        out += "\(b[j].id)\n  \(TextReport.clip(b[j].title ?? b[j].text.replacingOccurrences(of: "\n", with: " "), 96))\n\n"
+        out += "Duplicates\n"
+        out += String(format: "  Jaccard %.3f exact, %.3f MinHash estimate (%d and %d shingles)\n", jaccard, estimatedJaccard, shingleCounts.0, shingleCounts.1)
+        out += "  LSH \(lsh.bands)×\(lsh.rows): \(collidingBands.isEmpty ? "no band collided" : "bands \(collidingBands.map(String.init).joined(separator: ",")) collided")\n"
+        if !sharedShingles.isEmpty { out += "  shared shingles: " + sharedShingles.map { "\"\($0)\"" }.joined(separator: ", ") + "\n" }
+        out += String(format: "  decision: %@ (threshold %.2f; canonical %@ / %@)\n",
+                      sameDuplicateGroup ? "same duplicate group" : (jaccard >= t ? "similar, but not within threshold of the same canonical brief" : "not duplicates"),
+                      t, canonicals.0, canonicals.1)
+        out += "\nStories\n"
+        out += String(format: "  TF-IDF cosine %.3f; length factor ×%.2f → %.3f before SVD smoothing (story threshold %.2f on the average)\n",
+                      cosine, lengthFactor, cosine * lengthFactor, Double(report.settings.stories.threshold))
+        if !sharedTerms.isEmpty { out += "  top shared terms: " + sharedTerms.map { String(format: "%@ (%.3f)", $0.0, $0.1) }.joined(separator: ", ") + "\n" }
+        if let h = hoursApart {
+            let w = report.settings.stories.timeWindowHours
+            out += String(format: "  %.1f hours apart%@\n", h, h > w ? String(format: " (beyond the %.0f h window: similarity × %.3f)", w, exp(-(h - w) / report.settings.stories.timeDecayHours)) : " (within the time window: no penalty)")
+        } else {
+            out += "  publication time unknown for at least one: no time penalty\n"
+        }
+        out += "  decision: \(sameStory ? "same story" : "different stories") (\(stories.0) / \(stories.1))\n"
+        return out
+    }
+}

@@ -1,0 +1,191 @@
+import Foundation
+
+/// Every tunable setting of a run, as one value (what `config --print-defaults` shows and `--config` reads).
+public struct RunSettings: Hashable, Sendable {
+    /// Near-duplicate settings.
+    public var dedup = DedupConfig()
+    /// Story-clustering settings.
+    public var stories = StoryConfig()
+    /// The defaults.
+    public init() {}
+}
+
+/// The result of one `run`: what was read, the duplicate groups, the stories, and how long each stage took.
+public struct RunReport: Sendable {
+    /// The corpus path as given.
+    public var corpusPath: String
+    /// Briefs and skipped input.
+    public var corpus: Corpus
+    /// Duplicate groups.
+    public var dedup: DedupResult
+    /// Stories.
+    public var stories: StoryResult
+    /// Settings used.
+    public var settings: RunSettings
+    /// Seconds per stage, in pipeline order (`total` last).
+    public var timings: [(String, Double)]
+
+    /// Runs dedup then story clustering on a read corpus; `readSeconds` is recorded as the `read` stage.
+    /// `progress` is told when each stage starts (for a terminal progress line).
+    public static func make(corpusPath: String, corpus: Corpus, settings: RunSettings, readSeconds: Double,
+                            progress: (String) -> Void = { _ in }) throws -> RunReport {
+        let start = Date()
+        progress("dedup")
+        let dedup = Deduplicator(config: settings.dedup).run(corpus.briefs)
+        let dedupSeconds = Date().timeIntervalSince(start)
+        progress("stories")
+        let stories = try StoryClusterer(config: settings.stories).run(corpus.briefs, dedup: dedup)
+        var timings = [("read", readSeconds), ("dedup", dedupSeconds)] + stories.timings
+        timings.append(("total", readSeconds + Date().timeIntervalSince(start)))
+        return RunReport(corpusPath: corpusPath, corpus: corpus, dedup: dedup, stories: stories, settings: settings, timings: timings)
+    }
+
+    /// Number of briefs folded into duplicate groups.
+    public var duplicatesRemoved: Int { dedup.stats.duplicatesRemoved }
+}
+
+extension RunReport {
+    /// The run as one JSON object: `meta`, `briefs` (with `story` and `canonical`), `skipped`, `duplicates`, `stories`.
+    /// Documented by `Data/schema/storycluster-run.schema.json`.
+    public func json() -> [UInt8] {
+        var w = JSONWriter()
+        w.beginObject()
+        writeMeta(&w)
+        let briefs = corpus.briefs
+        w.key("briefs")
+        w.beginArray()
+        for (i, b) in briefs.enumerated() {
+            CorpusJSON.write(b, to: &w, extra: { w in
+                w.field("story", stories.stories[stories.storyOf[i]].id)
+                w.field("canonical", briefs[dedup.canonicalOf[i]].id)
+            })
+        }
+        w.endArray()
+        w.key("skipped")
+        w.beginArray()
+        for s in corpus.skipped { CorpusJSON.write(s, to: &w) }
+        w.endArray()
+        DedupJSON.writeGroups(dedup, briefs: briefs, to: &w)
+        StoryJSON.writeStories(stories, briefs: briefs, to: &w)
+        w.endObject()
+        return w.bytes + [0x0A]
+    }
+
+    func writeMeta(_ w: inout JSONWriter) {
+        w.key("meta")
+        w.beginObject()
+        w.field("version", StoryClusterVersion.current)
+        w.field("corpus", corpusPath)
+        w.key("settings")
+        w.beginObject()
+        w.key("dedup")
+        SettingsJSON.write(settings.dedup, to: &w)
+        w.key("stories")
+        SettingsJSON.write(settings.stories, to: &w)
+        w.endObject()
+        w.key("counts")
+        w.beginObject()
+        let lost = corpus.skipped.filter { !$0.recovered }.count
+        w.field("files", corpus.filesRead)
+        w.field("briefs", corpus.briefs.count)
+        w.field("skipped", lost)
+        w.field("warnings", corpus.skipped.count - lost)
+        w.field("duplicates_removed", duplicatesRemoved)
+        w.field("duplicate_groups", dedup.groups.count)
+        w.field("stories", stories.stories.count)
+        w.endObject()
+        w.key("timings")
+        w.beginObject()
+        for (name, seconds) in timings { w.key(name); w.double(seconds) }
+        w.endObject()
+        w.key("dedup")
+        w.beginObject()
+        let s = dedup.stats
+        w.field("exact_duplicates", s.exactDuplicates)
+        w.field("candidate_pairs", s.candidatePairs)
+        w.field("verified_pairs", s.verifiedPairs)
+        w.field("signature_bytes_per_brief", s.signatureBytesPerBrief)
+        w.key("shingle_bytes_per_brief"); w.double(s.shingleBytesPerBrief, digits: 1)
+        w.endObject()
+        w.endObject()
+    }
+
+    /// One CSV row per brief (RFC 4180), for spreadsheets: its story, duplicate group and canonical brief.
+    public func csv() -> String {
+        var out = "id,source,line,published,dateline,agencies,lang,story_id,story_label,duplicate_group,canonical_id,is_canonical,similarity_to_canonical,title,text\r\n"
+        let briefs = corpus.briefs
+        var groupOf: [Int: String] = [:]
+        for g in dedup.groups { for m in g.members { groupOf[m] = briefs[g.canonical].id } }
+        for (i, b) in briefs.enumerated() {
+            let story = stories.stories[stories.storyOf[i]]
+            let fields: [String] = [
+                b.id, b.source, String(b.line), b.published.map(ISO8601.format) ?? "", b.dateline ?? "", b.agencies.joined(separator: "/"),
+                b.lang.rawValue, story.id, story.label, groupOf[i] ?? "", briefs[dedup.canonicalOf[i]].id,
+                dedup.canonicalOf[i] == i ? "true" : "false", String(format: "%.4f", dedup.similarity[i]), b.title ?? "", b.text,
+            ]
+            out += fields.map(CSV.quote).joined(separator: ",") + "\r\n"
+        }
+        return out
+    }
+}
+
+/// CSV quoting (RFC 4180).
+public enum CSV {
+    /// Quotes a field when it holds a comma, quote, or line break; doubles inner quotes. Leading `=+-@` get a
+    /// `'` so spreadsheets do not run a brief's text as a formula.
+    public static func quote(_ field: String) -> String {
+        var f = field
+        if let first = f.first, "=+-@".contains(first) { f = "'" + f }
+        guard f.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return f }
+        return "\"" + f.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
+
+/// JSON encodings of settings (shared by `meta` and `config --print-defaults`).
+public enum SettingsJSON {
+    /// Writes the dedup settings object.
+    public static func write(_ c: DedupConfig, to w: inout JSONWriter) {
+        w.beginObject()
+        w.key("threshold"); w.double(c.threshold)
+        w.field("shingle", c.shingles.kind.rawValue)
+        w.field("shingle_size", c.shingles.size)
+        w.field("permutations", c.permutations)
+        w.field("seed", Int(truncatingIfNeeded: c.seed))
+        w.field("bands", c.effectiveLSH.bands)
+        w.field("rows", c.effectiveLSH.rows)
+        w.endObject()
+    }
+
+    /// Writes the story settings object.
+    public static func write(_ c: StoryConfig, to w: inout JSONWriter) {
+        w.beginObject()
+        w.key("threshold"); w.double(Double(c.threshold))
+        w.field("dimensions", c.dimensions)
+        w.field("neighbours", c.neighbours)
+        w.field("smoothing", c.smoothing)
+        w.key("half_reliable_tokens"); w.double(Double(c.halfReliableTokens), digits: 1)
+        w.key("time_window_hours"); w.double(c.timeWindowHours, digits: 1)
+        w.key("time_decay_hours"); w.double(c.timeDecayHours, digits: 1)
+        w.field("seed", Int(truncatingIfNeeded: c.seed))
+        w.endObject()
+    }
+}
+
+extension RunReport {
+    /// The report for a person: a summary line, then stories by most recent activity (see `TextReport.stories`).
+    public func text(limit: Int = .max, minSize: Int = 1, color: Bool = false) -> String {
+        let total = timings.last?.1 ?? 0
+        let lost = corpus.skipped.filter { !$0.recovered }.count
+        var head = "\(corpus.briefs.count) briefs read"
+        if lost > 0 { head += ", \(lost) skipped" }
+        let shown = stories.stories.filter { $0.briefs.count >= minSize }
+        head += ", \(duplicatesRemoved) duplicates removed, \(stories.stories.count) stories"
+        if minSize > 1 { head += " (\(shown.count) with \(minSize)+ briefs)" }
+        head += String(format: " in %.2f s", total)
+        var out = (color ? TextReport.bold(head) : head) + "\n\n"
+        out += TextReport.stories(stories, dedup: dedup, briefs: corpus.briefs, limit: limit, minSize: minSize, color: color)
+        let hidden = shown.count - min(limit, shown.count)
+        if hidden > 0 { out += "… \(hidden) more stories (--limit)\n" }
+        return out
+    }
+}
