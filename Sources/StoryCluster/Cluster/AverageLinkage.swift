@@ -71,11 +71,19 @@ public struct AverageLinkage: Sendable {
             }
             return value
         }
+        // Average linkage is reducible: the average of a merged cluster with C lies between the averages of its
+        // parts with C, so a pair below the threshold can never rise above it. Such links are dropped for good,
+        // which keeps neighbour sets small (the time factor, based on mean times, bends this only slightly).
         var heap = Heap<Entry>()
         for i in 0..<n {
             for j in neighbours[i] where Int(j) > i {
                 let s = score(i, Int(j))
-                if s >= threshold { heap.insert(Entry(score: s, lo: Int32(i), hi: j, versionLo: 0, versionHi: 0)) }
+                if s >= threshold {
+                    heap.insert(Entry(score: s, lo: Int32(i), hi: j, versionLo: 0, versionHi: 0))
+                } else {
+                    neighbours[i].remove(j)
+                    neighbours[Int(j)].remove(Int32(i))
+                }
             }
         }
         while let top = heap.popMax() {
@@ -103,7 +111,11 @@ public struct AverageLinkage: Sendable {
             for c in neighbours[lo] {
                 let ci = Int(c)
                 let s = score(lo, ci)
-                guard s >= threshold else { continue }
+                guard s >= threshold else {
+                    neighbours[lo].remove(c)
+                    neighbours[ci].remove(Int32(lo))
+                    continue
+                }
                 let (a, b) = lo < ci ? (lo, ci) : (ci, lo)
                 heap.insert(Entry(score: s, lo: Int32(a), hi: Int32(b), versionLo: version[a], versionHi: version[b]))
             }

@@ -26,8 +26,12 @@ public enum NearestNeighbours {
     public static var columnBlock = 8192
 
     /// Top-`k` neighbours of each row of `z` (self excluded). Ties go to the smaller index.
-    /// - Complexity: 2·n²·d flops in BLAS plus O(n² ) compares; row blocks run on all cores, one BLAS thread each.
-    public static func search(_ z: Matrix, k: Int) -> NeighbourGraph {
+    ///
+    /// `columns`, when given, limits the columns a row block `[r0, r1)` is compared with (rows sorted by time and a
+    /// time window make this a band around the diagonal).
+    /// - Complexity: 2·n·c·d flops in BLAS plus O(n·c) compares for c columns per row; row blocks run on all
+    ///   cores, one BLAS thread each.
+    public static func search(_ z: Matrix, k: Int, columns: ((Int, Int) -> Range<Int>)? = nil) -> NeighbourGraph {
         let n = z.rows, d = z.columns
         let kk = max(0, min(k, n - 1))
         var indices = [Int32](repeating: -1, count: n * kk)
@@ -47,10 +51,11 @@ public enum NearestNeighbours {
                         var tile = [Float](repeating: 0, count: rows * min(cb, n))
                         var floor = [Float](repeating: -.infinity, count: rows)  // current k-th best per row
                         var filled = [Int](repeating: 0, count: rows)
+                        let range = columns?(r0, r1) ?? 0..<n
                         tile.withUnsafeMutableBufferPointer { t in
-                            var c0 = 0
-                            while c0 < n {
-                                let c1 = min(n, c0 + cb), cols = c1 - c0
+                            var c0 = range.lowerBound
+                            while c0 < range.upperBound {
+                                let c1 = min(range.upperBound, c0 + cb), cols = c1 - c0
                                 BLAS.gemm(m: rows, n: cols, k: d, a: zv.baseAddress! + r0 * d, lda: d,
                                           b: zv.baseAddress! + c0 * d, ldb: d, transposeB: true, c: t.baseAddress!, ldc: cols)
                                 for r in 0..<rows {
@@ -58,12 +63,23 @@ public enum NearestNeighbours {
                                     let row = t.baseAddress! + r * cols
                                     let topS = sim.baseAddress! + i * kk, topI = idx.baseAddress! + i * kk
                                     var fl = floor[r]
-                                    for c in 0..<cols {
-                                        let s = row[c]
-                                        // Strictly greater: an equal later column never displaces an earlier one.
-                                        guard s > fl || filled[r] < kk, c0 + c != i else { continue }
-                                        insert(s, Int32(c0 + c), topS, topI, kk, &filled[r])
-                                        fl = filled[r] < kk ? -.infinity : topS[kk - 1]
+                                    var c = 0
+                                    while c < cols {
+                                        // Sixteen columns at a time: most rows of a tile have nothing above the floor.
+                                        if c + 16 <= cols {
+                                            let v = UnsafeRawPointer(row + c).loadUnaligned(as: SIMD16<Float>.self)
+                                            if !any(v .> SIMD16(repeating: fl)) { c += 16; continue }
+                                        }
+                                        let end = min(cols, c + 16)
+                                        while c < end {
+                                            let s = row[c]
+                                            // Strictly greater: an equal later column never displaces an earlier one.
+                                            if s > fl, c0 + c != i {
+                                                insert(s, Int32(c0 + c), topS, topI, kk, &filled[r])
+                                                fl = filled[r] < kk ? -.infinity : topS[kk - 1]
+                                            }
+                                            c += 1
+                                        }
                                     }
                                     floor[r] = fl
                                 }

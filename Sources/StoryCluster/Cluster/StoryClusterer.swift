@@ -97,7 +97,7 @@ public struct StoryClusterer: Sendable {
         timings.append(("svd", Date().timeIntervalSince(clock)))
         guard z.columns > 0 else { return (Array(0..<n), model, rows) }
         clock = Date()
-        let graph = NearestNeighbours.search(z, k: max(config.neighbours, config.smoothing))
+        let graph = neighbourGraph(z, briefs: briefs, rows: rows)
         timings.append(("neighbours", Date().timeIntervalSince(clock)))
         clock = Date()
         // Smoothing with the m nearest neighbours (from z, one pass), then length reliability.
@@ -128,6 +128,44 @@ public struct StoryClusterer: Sendable {
         let labels = linkage.cluster(v, graph: candidates, hours: hours)
         timings.append(("cluster", Date().timeIntervalSince(clock)))
         return (labels, model, rows)
+    }
+
+    /// The kNN graph of `z`. When every brief has a time, rows are sorted by time and each row block is compared
+    /// only with briefs within Δ hours, Δ = W + τ·ln(maxScale/T): beyond it the time factor keeps every pair below
+    /// the threshold even at the largest length correction maxScale = max 1/r_i, so such pairs can never merge.
+    func neighbourGraph(_ z: Matrix, briefs: [Brief], rows: SparseRows) -> NeighbourGraph {
+        let k = max(config.neighbours, config.smoothing)
+        let times = briefs.compactMap { $0.published?.timeIntervalSince1970 }
+        guard times.count == briefs.count, briefs.count > 2 * NearestNeighbours.rowBlock else { return NearestNeighbours.search(z, k: k) }
+        let maxScale = (0..<rows.rowCount).map { i -> Float in
+            let l = Float(max(1, rows.nonZeros(i)))
+            return (l + config.halfReliableTokens) / l
+        }.max() ?? 1
+        let delta = 3600 * (config.timeWindowHours + config.timeDecayHours * Double(max(0, log(maxScale / config.threshold))))
+        let order = times.indices.sorted { times[$0] != times[$1] ? times[$0] < times[$1] : $0 < $1 }
+        let sortedTimes = order.map { times[$0] }
+        var sorted = Matrix(rows: z.rows, columns: z.columns)
+        let d = z.columns
+        for (r, i) in order.enumerated() { for c in 0..<d { sorted.values[r * d + c] = z.values[i * d + c] } }
+        func lowerBound(_ t: Double) -> Int {
+            var lo = 0, hi = sortedTimes.count
+            while lo < hi { let mid = (lo + hi) / 2; if sortedTimes[mid] < t { lo = mid + 1 } else { hi = mid } }
+            return lo
+        }
+        let graph = NearestNeighbours.search(sorted, k: k) { r0, r1 in
+            lowerBound(sortedTimes[r0] - delta)..<lowerBound(sortedTimes[r1 - 1] + delta + 0.001)
+        }
+        // Back to input order: row order[r]'s neighbours are order[j] for sorted j.
+        var indices = [Int32](repeating: -1, count: graph.indices.count)
+        var sims = [Float](repeating: -.infinity, count: graph.indices.count)
+        for (r, i) in order.enumerated() {
+            for q in 0..<graph.k {
+                let j = graph.indices[r * graph.k + q]
+                indices[i * graph.k + q] = j < 0 ? -1 : Int32(order[Int(j)])
+                sims[i * graph.k + q] = graph.similarities[r * graph.k + q]
+            }
+        }
+        return NeighbourGraph(k: graph.k, indices: indices, similarities: sims)
     }
 
     /// Clusters `briefs` given their deduplication: canonical briefs are clustered, duplicates follow them.

@@ -28,6 +28,7 @@ enum HTMLTemplate {
   }
 }
 * { box-sizing: border-box; }
+[hidden] { display: none !important; }
 html { -webkit-text-size-adjust: 100%; }
 body {
   margin: 0; background: var(--bg); color: var(--ink);
@@ -93,7 +94,8 @@ main { padding: 18px 0 40px; }
 .tl-none { color: var(--faint); font-size: 0.8rem; font-style: italic; }
 ol.entries { list-style: none; margin: 8px 0 0; padding: 0; }
 li.entry { border-top: 1px solid var(--line); padding: 8px 0; display: grid; grid-template-columns: 128px 1fr; gap: 2px 14px; }
-.when { color: var(--muted); font-size: 0.82rem; font-variant-numeric: tabular-nums; padding-top: 2px; }
+.when { color: var(--muted); font-size: 0.82rem; font-variant-numeric: tabular-nums; padding-top: 2px; line-height: 1.35; }
+.when .d { display: block; color: var(--ink); }
 .when.unknown { font-style: italic; color: var(--faint); }
 .entry-meta { font-size: 0.8rem; color: var(--muted); display: flex; flex-wrap: wrap; gap: 4px 10px; align-items: center; }
 .dateline { font-weight: 650; text-transform: uppercase; letter-spacing: 0.03em; color: var(--ink); font-size: 0.76rem; }
@@ -112,6 +114,7 @@ li.entry { border-top: 1px solid var(--line); padding: 8px 0; display: grid; gri
 .reprints { list-style: none; margin: 6px 0 0; padding: 0 0 0 12px; border-left: 3px solid var(--accent-soft); }
 .reprints li { font-size: 0.8rem; color: var(--muted); padding: 2px 0; display: flex; flex-wrap: wrap; gap: 2px 10px; }
 .reprints .when { font-size: 0.8rem; padding: 0; }
+.reprints .when .d { display: inline; color: var(--muted); }
 .card-foot { display: flex; justify-content: space-between; align-items: center; margin-top: 4px; }
 .more {
   display: block; margin: 8px auto 0; background: var(--card); border: 1px solid var(--line); border-radius: 8px;
@@ -185,7 +188,7 @@ footer { color: var(--faint); font-size: 0.8rem; padding: 0 0 30px; }
   'use strict';
   var PAGE = 40;          // story cards rendered per "show more"
   var ENTRIES = 5;        // entries (duplicate groups) shown per card before "show all"
-  var BINS = 36;          // timeline bins per story
+  var BINS = 48;          // at most this many timeline bins per story
 
   // ---------- small DOM helpers (text only ever goes in via text nodes) ----------
   function el(tag, cls, kids) {
@@ -375,49 +378,57 @@ footer { color: var(--faint); font-size: 0.8rem; padding: 0 0 30px; }
   document.body.setAttribute('data-story-count', String(stories.length));
 
   // ---------- timeline (CSS bars) ----------
-  // items: [{t, reprint}] ; draws counts per bin over [a, b].
-  function timeline(items, a, b, bins, caption) {
+  var MIN = 60000, HOUR = 3600000, DAY = 86400000;
+  var STEPS = [MIN, 2 * MIN, 5 * MIN, 10 * MIN, 15 * MIN, 30 * MIN, HOUR, 2 * HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR,
+    DAY, 2 * DAY, 7 * DAY, 14 * DAY, 28 * DAY, 91 * DAY, 182 * DAY, 364 * DAY];
+  // Bins of a round size (aligned to local midnight for day-sized bins) covering [a, b], at most maxBins of them.
+  function binning(a, b, maxBins, minBins) {
+    var step = STEPS[STEPS.length - 1];
+    for (var q = 0; q < STEPS.length; q++) if ((b - a) / STEPS[q] < maxBins - 1) { step = STEPS[q]; break; }
+    while ((b - a) / step >= maxBins - 1) step *= 2;
+    var off = -new Date(a).getTimezoneOffset() * MIN;
+    var lo = Math.floor((a + off) / step) * step - off;
+    var n = Math.floor((b - lo) / step) + 1;
+    if (n < minBins) { var pad = minBins - n; lo -= Math.floor(pad / 2) * step; n = minBins; }
+    return { lo: lo, step: step, n: n };
+  }
+  // items: [{t, reprint}]; draws briefs per bin, distinct briefs dark and reprints light, over [a, b].
+  function timeline(items, a, b, maxBins, minBins, caption) {
     var box = el('div', 'tl');
     var timed = items.filter(function (x) { return x.t !== null; });
     var undated = items.length - timed.length;
     if (!timed.length) { box.appendChild(el('div', 'tl-none', 'no publication times')); return box; }
-    var lo = a, hi = b;
-    if (hi - lo < 60000) { lo -= 3600000; hi += 3600000; }
-    var uniq = new Array(bins), rep = new Array(bins), peak = 0, j;
-    for (j = 0; j < bins; j++) { uniq[j] = 0; rep[j] = 0; }
+    var bn = binning(a, b, maxBins, minBins), bins = bn.n, lo = bn.lo, step = bn.step;
+    var uniq = [], rep = [], peak = 0, j;
+    for (j = 0; j < bins; j++) { uniq.push(0); rep.push(0); }
     for (j = 0; j < timed.length; j++) {
-      var x = Math.min(bins - 1, Math.max(0, Math.floor((timed[j].t - lo) / (hi - lo) * bins)));
+      var x = Math.min(bins - 1, Math.max(0, Math.floor((timed[j].t - lo) / step)));
       if (timed[j].reprint) rep[x]++; else uniq[x]++;
     }
     for (j = 0; j < bins; j++) peak = Math.max(peak, uniq[j] + rep[j]);
     var bars = el('div', 'tl-bars');
     bars.setAttribute('role', 'img');
     bars.setAttribute('aria-label', caption + ': ' + plural(timed.length, 'brief') + ' between ' + showFull(a) + ' and ' + showFull(b));
-    var binMs = (hi - lo) / bins;
     for (j = 0; j < bins; j++) {
       var bin = el('div', 'tl-bin');
       var n = uniq[j] + rep[j];
       if (n) {
         bin.title = plural(n, 'brief') + (rep[j] ? ' (' + rep[j] + ' reprint' + (rep[j] === 1 ? '' : 's') + ')' : '') +
-          ', ' + showShort(lo + j * binMs) + ' \u2013 ' + showShort(lo + (j + 1) * binMs);
-        var hu = el('i'); hu.style.height = (uniq[j] / peak * 100).toFixed(1) + '%';
-        var hr = el('i', 'r'); hr.style.height = (rep[j] / peak * 100).toFixed(1) + '%';
-        if (n && uniq[j] / peak * 30 < 2 && uniq[j]) hu.style.minHeight = '2px';
-        if (rep[j] && rep[j] / peak * 30 < 2) hr.style.minHeight = '2px';
-        bin.appendChild(hu); bin.appendChild(hr);
+          ', ' + showShort(lo + j * step) + ' \u2013 ' + showShort(lo + (j + 1) * step);
+        if (uniq[j]) { var hu = el('i'); hu.style.height = Math.max(7, uniq[j] / peak * 100).toFixed(1) + '%'; bin.appendChild(hu); }
+        if (rep[j]) { var hr = el('i', 'r'); hr.style.height = Math.max(7, rep[j] / peak * 100).toFixed(1) + '%'; bin.appendChild(hr); }
       }
       bars.appendChild(bin);
     }
     box.appendChild(bars);
-    var axis = el('div', 'tl-axis', [el('span', null, showShort(lo)),
-      el('span', null, 'peak ' + peak + ' per ' + showDuration(binMs) + (undated ? ' \u00b7 ' + undated + ' undated' : '')),
-      el('span', null, showShort(hi))]);
-    box.appendChild(axis);
+    box.appendChild(el('div', 'tl-axis', [el('span', null, showShort(lo)),
+      el('span', null, 'bars: briefs per ' + showDuration(step) + ', peak ' + peak + (undated ? ' \u00b7 ' + undated + ' undated' : '')),
+      el('span', null, showShort(lo + bins * step))]));
     return box;
   }
   if (tMin !== null && briefs.length > 1) {
     var all = briefs.map(function (bb) { return { t: bb._t, reprint: canonicalOf(bb) !== bb.id }; });
-    $('overview').appendChild(timeline(all, tMin, tMax, 96, 'All briefs'));
+    $('overview').appendChild(timeline(all, tMin, tMax, 120, 24, 'All briefs'));
   }
 
   // ---------- story cards ----------
@@ -450,7 +461,13 @@ footer { color: var(--faint); font-size: 0.8rem; padding: 0 0 30px; }
     return order;
   }
   function whenEl(t) {
-    return t === null ? el('div', 'when unknown', 'time unknown') : add(el('div', 'when'), el('time', null, showShort(t)));
+    if (t === null) return el('div', 'when unknown', 'time unknown');
+    var w = el('div', 'when'), tm = el('time');
+    tm.setAttribute('datetime', new Date(t).toISOString());
+    if (fmtDay) add(tm, [el('span', 'd', fmtDay.format(new Date(t))), ' ', fmtTime.format(new Date(t))]);
+    else add(tm, showShort(t));
+    w.appendChild(tm);
+    return w;
   }
   function chips(list, cls) {
     var c = el('span', 'chips');
@@ -481,13 +498,13 @@ footer { color: var(--faint); font-size: 0.8rem; padding: 0 0 30px; }
     if (arr(bb.agencies).length) metaRow.appendChild(chips(arr(bb.agencies)));
     if (bb.id === st.s.representative) metaRow.appendChild(el('span', 'rep-badge', '\u2605 representative'));
     if (metaRow.firstChild) body.appendChild(metaRow);
-    if (bb.title) body.appendChild(addMarked(el('div', 'btitle'), bb.title, words));
+    if (bb.title && bb.title !== headlineOf(st)) body.appendChild(addMarked(el('div', 'btitle'), bb.title, words));
     var text = str(bb.text);
     var tx = addMarked(el('div', 'btext'), text, words);
     body.appendChild(tx);
     var foot = el('div', 'card-foot');
     var left = el('div');
-    if (text.length > 320 || text.split('\n').length > 3) {
+    if (text.length > 160 || text.split('\n').length > 3) {
       tx.classList.add('clamped');
       var rm = el('button', 'linkish', 'Read more');
       rm.type = 'button';
@@ -498,6 +515,7 @@ footer { color: var(--faint); font-size: 0.8rem; padding: 0 0 30px; }
         rm.setAttribute('aria-expanded', String(open));
       });
       add(left, [rm, '  ']);
+      pendingClamps.push([tx, rm]);
     }
     if (e.reprints.length) {
       var sim = e.group && typeof e.group.min_similarity === 'number' ? e.group.min_similarity : null;
@@ -535,6 +553,20 @@ footer { color: var(--faint); font-size: 0.8rem; padding: 0 0 30px; }
     li.appendChild(body);
     return li;
   }
+  function headlineOf(st) {
+    if (st.headline === undefined) {
+      var rep = byId[st.s.representative] || st.briefs[0];
+      st.headline = rep ? (rep.title || firstSentence(rep.text)) : '';
+    }
+    return st.headline;
+  }
+  // "Read more" only where the three-line clamp actually hides text (measured once the cards are in the page).
+  var pendingClamps = [];
+  function settleClamps() {
+    var list = pendingClamps; pendingClamps = [];
+    var fits = list.map(function (p) { return p[0].scrollHeight <= p[0].clientHeight + 2; });
+    for (var q = 0; q < list.length; q++) if (fits[q]) { list[q][0].classList.remove('clamped'); list[q][1].remove(); }
+  }
   function cardEl(st, words) {
     var s = st.s;
     var entries = entriesOf(st);
@@ -547,8 +579,7 @@ footer { color: var(--faint); font-size: 0.8rem; padding: 0 0 30px; }
     if (entries.length !== st.briefs.length) add(sz, ' \u00b7 ' + entries.length + ' distinct');
     top.appendChild(sz);
     card.appendChild(top);
-    var rep = byId[s.representative] || (entries[0] && entries[0].head);
-    var headline = rep ? (rep.title || firstSentence(rep.text)) : '';
+    var headline = headlineOf(st);
     if (headline) card.appendChild(addMarked(el('h2', 'headline'), headline, words));
     var facts = el('div', 'facts');
     facts.appendChild(el('span', null, showSpan(st.first, st.last)));
@@ -564,7 +595,7 @@ footer { color: var(--faint); font-size: 0.8rem; padding: 0 0 30px; }
     card.appendChild(facts);
     if (st.briefs.length > 1) {
       var items = st.briefs.map(function (bb) { return { t: bb._t, reprint: canonicalOf(bb) !== bb.id }; });
-      if (st.first !== null) card.appendChild(timeline(items, st.first, st.last, BINS, 'Briefs over time'));
+      if (st.first !== null) card.appendChild(timeline(items, st.first, st.last, BINS, 12, 'Briefs over time'));
     }
     var ol = el('ol', 'entries');
     var shown = Math.min(entries.length, ENTRIES);
@@ -576,6 +607,7 @@ footer { color: var(--faint); font-size: 0.8rem; padding: 0 0 30px; }
       more.addEventListener('click', function () {
         for (var r = shown; r < entries.length; r++) ol.appendChild(entryEl(entries[r], st, words));
         more.remove();
+        settleClamps();
       });
       card.appendChild(more);
     }
@@ -608,6 +640,7 @@ footer { color: var(--faint); font-size: 0.8rem; padding: 0 0 30px; }
     var frag = document.createDocumentFragment();
     for (; rendered < end; rendered++) frag.appendChild(cardEl(view[rendered], words));
     box.appendChild(frag);
+    settleClamps();
     var left = view.length - rendered;
     moreBtn.hidden = left <= 0;
     moreBtn.textContent = 'Show ' + Math.min(PAGE, left) + ' more of ' + fmtInt(left) + ' remaining';
