@@ -28,3 +28,30 @@ import Testing
         #expect(singletons.pairwise.precision == 1 && singletons.pairwise.recall == 0)
     }
 }
+
+@Suite struct ReportTests {
+    @Test func csvQuoting() {
+        #expect(CSV.quote("plain") == "plain")
+        #expect(CSV.quote("a,b") == "\"a,b\"")
+        #expect(CSV.quote("say \"hi\"") == "\"say \"\"hi\"\"\"")
+        #expect(CSV.quote("=SUM(A1)") == "'=SUM(A1)")
+    }
+
+    @Test func worstErrorsNameTheMixedClusters() {
+        let e = ClusteringMetrics.worstErrors(predicted: ["p", "p", "p", "q"], gold: ["a", "a", "b", "b"], limit: 5)
+        #expect(e.merges.count == 1 && e.merges[0].cluster == "p" && e.merges[0].parts.map(\.0) == ["a", "b"])
+        #expect(e.splits.count == 1 && e.splits[0].cluster == "b")
+    }
+
+    @Test func htmlEmbedsTheRunSafely() throws {
+        let hostile = Brief(id: "x", source: "s", title: "</script><script>alert(1)</script>", text: "<!--<script> text")
+        let corpus = Corpus(briefs: [hostile, Brief(id: "y", source: "s", text: "other brief entirely")], filesRead: 1)
+        let report = try RunReport.make(corpusPath: "c", corpus: corpus, settings: RunSettings(), readSeconds: 0)
+        let html = report.html()
+        #expect(!html.contains("/*STORYCLUSTER_DATA*/"))
+        #expect(!html.contains("</script><script>alert"))
+        #expect(!html.contains("<!--<script>"))
+        #expect(html.contains("\\u003c/script>"))
+        #expect(!html.contains("http://") && !html.contains("https://") || !html.contains("<script src"))
+    }
+}
