@@ -14,6 +14,7 @@ let package = Package(
             name: "StoryClusterBenchmarks",
             dependencies: [
                 .product(name: "StoryCluster", package: "storycluster"),
+                .product(name: "LinearAlgebra", package: "storycluster"),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/StoryClusterBenchmarks",

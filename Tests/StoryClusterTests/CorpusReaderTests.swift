@@ -158,8 +158,8 @@ import Testing
     }
 
     @Test func ecbPlusReadsAllDocuments() throws {
-        let path = Fixtures.shared.appendingPathComponent("data/ecbplus/corpus.jsonl").path
-        try #require(FileManager.default.fileExists(atPath: path), "shared data not present")
+        let path = Fixtures.root.appendingPathComponent("Data/ecbplus/corpus.jsonl").path
+        try #require(FileManager.default.fileExists(atPath: path), "Data/ecbplus missing")
         let corpus = try CorpusReader().read(path)
         #expect(corpus.briefs.count == 982 && corpus.skipped.isEmpty)
         #expect(corpus.briefs.filter { $0.lang == .en }.count >= 950)

@@ -73,8 +73,8 @@ import LinearAlgebra
     }
 
     static func score(_ set: String) throws -> ClusteringScores {
-        let dir = Fixtures.shared.appendingPathComponent("data/\(set)")
-        try #require(FileManager.default.fileExists(atPath: dir.path), "shared data \(set) not present")
+        let dir = Fixtures.root.appendingPathComponent("Data/\(set)")
+        try #require(FileManager.default.fileExists(atPath: dir.path), "Data/\(set) missing")
         let corpus = try CorpusReader().read(dir.appendingPathComponent("corpus.jsonl").path)
         let gold = try GoldLabels(path: dir.appendingPathComponent("labels.jsonl").path, field: "story")
         let dedup = Deduplicator().run(corpus.briefs)

@@ -9,8 +9,6 @@ enum Fixtures {
     static let sample = root.appendingPathComponent("Data/sample")
     /// The seed page copy in the sample corpus.
     static let seedPage = sample.appendingPathComponent("anp-buitenland-20261124-0930.txt")
-    /// The shared development data, when present (CI has a copy beside the clone).
-    static let shared = root.deletingLastPathComponent().appendingPathComponent("shared")
 
     /// A fresh temporary folder for one test.
     static func tempDir(_ name: String = #function) -> URL {

@@ -1,8 +1,15 @@
 import Benchmark
+import LinearAlgebra
 import StoryCluster
 
 /// Stage benchmarks for the dedup hot path: tokenise → shingle + sign → LSH → end-to-end dedup.
 let benchmarks: @Sendable () -> Void = {
+    dedupBenchmarks()
+    storyBenchmarks()
+}
+
+/// Dedup-stage benchmarks.
+let dedupBenchmarks: @Sendable () -> Void = {
     let briefs = SyntheticCorpus.briefs(count: 20_000)
     let texts = briefs.map(\.text)
     let config = Benchmark.Configuration(
@@ -54,6 +61,41 @@ let benchmarks: @Sendable () -> Void = {
         metrics: [.wallClock, .mallocCountTotal, .peakMemoryResident], maxDuration: .seconds(10), maxIterations: 10)) { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(Deduplicator().run(briefs))
+        }
+    }
+}
+
+/// Story-stage benchmarks: vectorise, SVD, similarity blocks (the kNN search) and clustering, plus raw sgemm
+/// throughput on this machine for comparison with the similarity stage.
+let storyBenchmarks: @Sendable () -> Void = {
+    let briefs = SyntheticCorpus.briefs(count: 20_000)
+    let texts = briefs.map(\.text)
+    let slow = Benchmark.Configuration(metrics: [.wallClock, .peakMemoryResident], maxDuration: .seconds(10), maxIterations: 5)
+
+    Benchmark("vectorise (TF-IDF fit), 20k briefs", configuration: slow) { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(TfidfModel.fit(texts)) }
+    }
+
+    let (_, rows) = TfidfModel.fit(texts)
+    Benchmark("randomized SVD d=100, 20k briefs", configuration: slow) { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(try RandomizedSVD().embed(rows)) }
+    }
+
+    let z = try! RandomizedSVD().embed(rows)
+    // 2·n²·d flops: the similarity stage's useful work, so GFLOP/s = 2·n²·d / time.
+    Benchmark("similarity blocks + top-30, 20k×20k×100 (8 GFLOP)", configuration: slow) { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(NearestNeighbours.search(z, k: 30)) }
+    }
+
+    Benchmark("raw sgemm 4096×4096×100 (3.4 GFLOP), all cores", configuration: slow) { benchmark in
+        let a = Matrix(rows: 4096, columns: 100, values: Array(z.values.prefix(4096 * 100)))
+        for _ in benchmark.scaledIterations { blackHole(BLAS.multiply(a, a, transposeB: true)) }
+    }
+
+    let graph = NearestNeighbours.search(z, k: 30)
+    Benchmark("average linkage on the kNN graph, 20k briefs", configuration: slow) { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(AverageLinkage(threshold: 1.1).cluster(z, graph: graph, hours: Array(repeating: nil, count: z.rows)))
         }
     }
 }
