@@ -1,5 +1,9 @@
 // swift-tools-version:6.1
+import Foundation
 import PackageDescription
+
+// A path dependency's identity is its folder name, which differs between clones ("storycluster", "main", …).
+let root = URL(fileURLWithPath: Context.packageDirectory).deletingLastPathComponent().lastPathComponent.lowercased()
 
 /// Benchmarks live in their own package so `swift build`/`swift test` of storycluster never build the harness.
 let package = Package(
@@ -13,8 +17,8 @@ let package = Package(
         .executableTarget(
             name: "StoryClusterBenchmarks",
             dependencies: [
-                .product(name: "StoryCluster", package: "storycluster"),
-                .product(name: "LinearAlgebra", package: "storycluster"),
+                .product(name: "StoryCluster", package: root),
+                .product(name: "LinearAlgebra", package: root),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/StoryClusterBenchmarks",

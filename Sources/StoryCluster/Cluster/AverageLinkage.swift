@@ -1,5 +1,4 @@
 import Foundation
-import HeapModule
 import LinearAlgebra
 
 /// Average-linkage agglomeration restricted to a candidate graph, with exact averages.
@@ -27,20 +26,16 @@ public struct AverageLinkage: Sendable {
         self.timeDecayHours = timeDecayHours
     }
 
-    struct Entry: Comparable {
-        var score: Float
-        var lo: Int32, hi: Int32
-        var versionLo: Int32, versionHi: Int32
-        // Heap max = highest score; equal scores: smaller lo, then smaller hi.
-        static func < (a: Entry, b: Entry) -> Bool {
-            if a.score != b.score { return a.score < b.score }
-            if a.lo != b.lo { return a.lo > b.lo }
-            return a.hi > b.hi
-        }
-    }
-
     /// Clusters the rows of `v` (n×d) over the edges of `graph`; `hours` are optional times (nil = unknown).
     /// Returns a label per row: the smallest row index of its cluster.
+    ///
+    /// Nearest-neighbour chain (Murtagh; Müllner 2011): follow best neighbours until two clusters are each
+    /// other's best, merge them, continue from the chain's top. For a reducible linkage such as average linkage
+    /// this gives the same merges as best-first agglomeration, with no priority queue: an edge queue grew to tens
+    /// of millions of stale entries on big stories. A cluster whose best link is under the threshold is final:
+    /// by reducibility a merge of its neighbours can only give an average between theirs, so still under it.
+    /// (The time factor, on mean member times, bends reducibility slightly; ties break by smaller id.)
+    /// - Complexity: O(n) neighbour scans of O(|N|·d) each, plus set merges.
     public func cluster(_ v: Matrix, graph: NeighbourGraph, hours: [Double?]) -> [Int] {
         let n = v.rows, d = v.columns
         guard n > 0 else { return [] }
@@ -48,8 +43,8 @@ public struct AverageLinkage: Sendable {
         var size = [Int32](repeating: 1, count: n)
         var timeSum = hours.map { $0 ?? 0 }
         var timeCount = hours.map { $0 == nil ? 0.0 : 1.0 }
-        var version = [Int32](repeating: 0, count: n)
         var parent = Array(0..<n)
+        var final = [Bool](repeating: false, count: n)
         var neighbours = [Set<Int32>](repeating: [], count: n)
         for i in 0..<n {
             for r in 0..<graph.k {
@@ -71,26 +66,48 @@ public struct AverageLinkage: Sendable {
             }
             return value
         }
-        // Average linkage is reducible: the average of a merged cluster with C lies between the averages of its
-        // parts with C, so a pair below the threshold can never rise above it. Such links are dropped for good,
-        // which keeps neighbour sets small (the time factor, based on mean times, bends this only slightly).
-        var heap = Heap<Entry>()
-        for i in 0..<n {
-            for j in neighbours[i] where Int(j) > i {
-                let s = score(i, Int(j))
-                if s >= threshold {
-                    heap.insert(Entry(score: s, lo: Int32(i), hi: j, versionLo: 0, versionHi: 0))
-                } else {
-                    neighbours[i].remove(j)
-                    neighbours[Int(j)].remove(Int32(i))
+        /// Best neighbour of `a` at or above the threshold (links below it are dropped for good); `prefer` wins ties,
+        /// which keeps reciprocal pairs reciprocal, then the smaller id.
+        func best(_ a: Int, prefer: Int) -> (Int, Float)? {
+            var bestId = -1
+            var bestScore: Float = -.infinity
+            for c in neighbours[a] {
+                let ci = Int(c)
+                let s = score(a, ci)
+                if s < threshold {
+                    neighbours[a].remove(c)
+                    neighbours[ci].remove(Int32(a))
+                    continue
+                }
+                if s > bestScore || (s == bestScore && (ci == prefer || (bestId != prefer && ci < bestId))) {
+                    bestScore = s
+                    bestId = ci
                 }
             }
+            return bestId < 0 ? nil : (bestId, bestScore)
         }
-        while let top = heap.popMax() {
-            guard top.score >= threshold else { break }
-            let lo = Int(top.lo), hi = Int(top.hi)
-            guard parent[lo] == lo, parent[hi] == hi, version[lo] == top.versionLo, version[hi] == top.versionHi else { continue }
-            // Merge hi into lo (the survivor keeps the smaller id).
+        var chain: [Int] = []
+        var start = 0
+        while true {
+            if chain.isEmpty {
+                while start < n && (parent[start] != start || final[start]) { start += 1 }
+                guard start < n else { break }
+                chain.append(start)
+            }
+            let a = chain[chain.count - 1]
+            let previous = chain.count >= 2 ? chain[chain.count - 2] : -1
+            guard let (b, _) = best(a, prefer: previous) else {
+                final[a] = true
+                chain.removeLast()
+                continue
+            }
+            guard b == previous else {
+                chain.append(b)
+                continue
+            }
+            // a and b are each other's best: merge hi into lo (the survivor keeps the smaller id).
+            chain.removeLast(2)
+            let lo = min(a, b), hi = max(a, b)
             parent[hi] = lo
             size[lo] += size[hi]
             timeSum[lo] += timeSum[hi]
@@ -106,18 +123,6 @@ public struct AverageLinkage: Sendable {
                 neighbours[Int(c)].remove(Int32(hi))
                 neighbours[Int(c)].insert(Int32(lo))
                 neighbours[lo].insert(c)
-            }
-            version[lo] += 1
-            for c in neighbours[lo] {
-                let ci = Int(c)
-                let s = score(lo, ci)
-                guard s >= threshold else {
-                    neighbours[lo].remove(c)
-                    neighbours[ci].remove(Int32(lo))
-                    continue
-                }
-                let (a, b) = lo < ci ? (lo, ci) : (ci, lo)
-                heap.insert(Entry(score: s, lo: Int32(a), hi: Int32(b), versionLo: version[a], versionHi: version[b]))
             }
         }
         // Survivors are always the smallest index of their cluster.
