@@ -46,11 +46,11 @@ let package = Package(
         ),
         .target(
             name: "StoryCluster",
-            exclude: ["Cluster/README.md"],
             dependencies: [
                 "LinearAlgebra",
                 .product(name: "Logging", package: "swift-log"),
             ],
+            exclude: ["Cluster/README.md"],
             swiftSettings: [.swiftLanguageMode(.v5)] + simdSettings
         ),
         .executableTarget(
