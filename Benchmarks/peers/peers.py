@@ -84,10 +84,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 VENV = os.path.join(HERE, ".venv")
 REQS = os.path.join(HERE, "requirements.txt")
 
-TOOLS = ["storycluster", "datasketch-text", "datasketch-shingles", "rensa-text",
+TOOLS = ["storycluster", "storycluster-run", "datasketch-text", "datasketch-shingles", "rensa-text",
          "rensa-shingles", "rensa-sig", "rensa-flags"]
 LABEL = {
     "storycluster": "storycluster (whole process)",
+    "storycluster-run": "storycluster run: dedup + stories (whole process)",
     "datasketch-text": "datasketch MinHash.bulk+LSH (text)",
     "datasketch-shingles": "datasketch MinHash.bulk+LSH (shingles)",
     "rensa-text": "rensa RMinHash+LSH (text)",
@@ -410,6 +411,35 @@ def main(argv):
             groups = len(res.get("duplicates", []))
             notes.append("storycluster: %d groups, %d pairs reported%s" % (
                 groups, len(keys), ", %d unknown ids" % unknown if unknown else ""))
+        elif tool == "storycluster-run":
+            exe = a.storycluster
+            if not (os.path.isfile(exe) and os.access(exe, os.X_OK)):
+                continue
+            outp = os.path.join(tmp, "storycluster-run.json")
+            cmd = [exe, "run", a.corpus, "--threshold", str(a.threshold), "--format", "json", "-q", "-o", outp]
+            print("run: %s" % " ".join(cmd), flush=True)
+            rc, wall, rss, cpu, err = run_child(cmd)
+            if rc not in (0, 3):
+                print("storycluster run failed (exit %d):\n%s" % (rc, err[-2000:]), flush=True)
+                continue
+            with open(outp, encoding="utf-8") as f:
+                res = json.load(f)
+            # B-cubed F1 of the stories against the generator's story labels.
+            pred = {}
+            for st in res["stories"]:
+                for b in st["briefs"]:
+                    pred[b] = st["id"]
+            from collections import Counter
+            items = [(pred.get(i, "missing:" + i), gold.story[gold.index[i]]) for i in gold.index]
+            cell = Counter(items)
+            ps, gs = Counter(p for p, _ in items), Counter(g for _, g in items)
+            bp = sum(m * m / ps[p] for (p, g), m in cell.items()) / len(items)
+            br = sum(m * m / gs[g] for (p, g), m in cell.items()) / len(items)
+            f1 = 2 * bp * br / (bp + br)
+            row.update(wall=wall, cpu=cpu, rss=rss, story_f1=f1)
+            t = res["meta"]["timings"]
+            notes.append("storycluster run: %d stories (gold %d), story B-cubed P %.3f R %.3f F1 %.3f; stage seconds %s" % (
+                len(res["stories"]), len(gs), bp, br, f1, ", ".join("%s %.2f" % kv for kv in t.items())))
         else:
             resf = os.path.join(tmp, tool + ".json")
             cmd = [sys.executable, os.path.abspath(__file__), "--worker", tool, "--result", resf,
@@ -466,6 +496,8 @@ def main(argv):
         prec_s = fmt(prec, ".3f")
         if "p_at_k" in r:
             prec_s = "story P@%d %.3f" % (a.sk_topk, r["p_at_k"])
+        if "story_f1" in r:
+            prec_s = "story B³ F1 %.3f" % r["story_f1"]
         lines.append([r["tool"], fmt(r["dps"], ",.0f"), fmt(r["wall"], ".2f"), fmt(r["cpu"], ".1f"),
                       fmt(r["rss"], ",.0f"), fmt(ratio, ".2f"), fmt(r.get("recall"), ".3f"), prec_s])
 

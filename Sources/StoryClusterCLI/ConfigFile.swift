@@ -19,7 +19,7 @@ enum ConfigFile {
       rows: null                  # LSH rows per band (with bands)
     stories:
       threshold: 1.1              # merge while length-corrected average similarity >= this
-      dimensions: 100             # SVD dimensions
+      dimensions: null            # SVD dimensions; null = 100·√(n/2500) clamped to 100…400
       neighbours: 30              # candidate neighbours per brief
       smoothing: 3                # nearest neighbours mixed into each vector
       half_reliable_tokens: 50    # distinct content tokens at which a text counts as half reliable
@@ -102,7 +102,7 @@ enum ConfigFile {
             throw bad("dedup.bands × dedup.rows must be at most dedup.permutations")
         }
         guard s.stories.threshold > 0 else { throw bad("stories.threshold must be positive") }
-        guard s.stories.dimensions > 0, s.stories.neighbours > 0 else { throw bad("stories.dimensions and stories.neighbours must be positive") }
+        guard (s.stories.dimensions ?? 1) > 0, s.stories.neighbours > 0 else { throw bad("stories.dimensions and stories.neighbours must be positive") }
         guard s.stories.halfReliableTokens >= 0, s.stories.timeDecayHours > 0, s.stories.timeWindowHours >= 0 else {
             throw bad("stories time and length settings must be non-negative (decay positive)")
         }

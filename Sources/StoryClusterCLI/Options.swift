@@ -86,7 +86,7 @@ struct SettingsOptions: ParsableArguments {
     @Option(help: "Stories: merge while the length-corrected average similarity is at least this (default 1.1).")
     var storyThreshold: Float?
 
-    @Option(help: "Stories: SVD dimensions (default 100).")
+    @Option(help: "Stories: SVD dimensions (default: 100·√(briefs/2500), clamped to 100…400).")
     var dimensions: Int?
 
     @Option(help: "Stories: hours within which publication times do not penalise a merge (default 48).")

@@ -3,8 +3,8 @@ import LinearAlgebra
 
 /// Settings for story clustering; the defaults need no per-corpus tuning (see `StoryClusterer`).
 public struct StoryConfig: Hashable, Sendable {
-    /// SVD dimensions d.
-    public var dimensions = 100
+    /// SVD dimensions d; nil chooses them from the corpus size (see `dimensions(for:)`).
+    public var dimensions: Int?
     /// SVD oversampling p.
     public var oversampling = 10
     /// SVD power iterations q.
@@ -25,6 +25,17 @@ public struct StoryConfig: Hashable, Sendable {
     public var timeDecayHours: Double = 48
     /// The defaults.
     public init() {}
+
+    /// SVD dimensions for n canonical briefs: d = clamp(100·√(n/2500), 100, 400) unless set.
+    ///
+    /// The number of concurrent stories grows with the corpus and 100 dimensions cannot keep thousands apart:
+    /// on a generated 20k-brief corpus (3,446 stories) B-cubed F1 is 0.585 at d = 100 and 0.805 at d = 300; on
+    /// 100k briefs (15,882 stories) 0.468 at d = 100 and 0.751 at d = 400. On the small labelled sets larger d
+    /// hurts (ECB+ 0.949 → 0.891 at d = 200), so small corpora keep 100. The cap bounds SVD and kNN cost.
+    public func dimensions(for n: Int) -> Int {
+        if let dimensions { return dimensions }
+        return min(400, max(100, Int((100 * (Double(n) / 2500).squareRoot()).rounded())))
+    }
 }
 
 /// A story: related briefs over time, duplicates included.
@@ -89,7 +100,7 @@ public struct StoryClusterer: Sendable {
         timings.append(("vectorise", Date().timeIntervalSince(clock)))
         clock = Date()
         var svd = RandomizedSVD()
-        svd.dimensions = config.dimensions
+        svd.dimensions = config.dimensions(for: n)
         svd.oversampling = config.oversampling
         svd.powerIterations = config.powerIterations
         svd.seed = config.seed

@@ -81,7 +81,7 @@ extension RunReport {
         w.key("dedup")
         SettingsJSON.write(settings.dedup, to: &w)
         w.key("stories")
-        SettingsJSON.write(settings.stories, to: &w)
+        SettingsJSON.write(settings.stories, canonicalBriefs: corpus.briefs.count - duplicatesRemoved, to: &w)
         w.endObject()
         w.key("counts")
         w.beginObject()
@@ -156,11 +156,12 @@ public enum SettingsJSON {
         w.endObject()
     }
 
-    /// Writes the story settings object.
-    public static func write(_ c: StoryConfig, to w: inout JSONWriter) {
+    /// Writes the story settings object; `canonicalBriefs` decides the automatic SVD dimensions.
+    public static func write(_ c: StoryConfig, canonicalBriefs: Int, to w: inout JSONWriter) {
         w.beginObject()
         w.key("threshold"); w.double(Double(c.threshold))
-        w.field("dimensions", c.dimensions)
+        w.field("dimensions", c.dimensions(for: canonicalBriefs))
+        w.field("dimensions_rule", c.dimensions == nil ? "auto" : "fixed")
         w.field("neighbours", c.neighbours)
         w.field("smoothing", c.smoothing)
         w.key("half_reliable_tokens"); w.double(Double(c.halfReliableTokens), digits: 1)
