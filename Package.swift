@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // C boundary: OpenBLAS (cblas) and LAPACKE, found through pkg-config.
@@ -49,6 +50,7 @@ let package = Package(
             dependencies: [
                 "LinearAlgebra",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["Cluster/README.md"],
             swiftSettings: [.swiftLanguageMode(.v5)] + simdSettings

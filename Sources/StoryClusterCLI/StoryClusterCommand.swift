@@ -78,8 +78,27 @@ struct Run: ParsableCommand {
         guard minSize >= 1 else { throw ValidationError("--min-size must be ≥ 1") }
     }
 
+    @Option(help: "Keep state in this SQLite file: unchanged files are not parsed again, story ids stay stable across runs.")
+    var state: String?
+
+    @Flag(help: "With --state: re-parse every file instead of reusing stored briefs.")
+    var rebuild = false
+
+    @Flag(help: "With --state: report only what happened since the previous run.")
+    var sinceLast = false
+
+    @Flag(help: "With --state: drop the briefs of files that are no longer in the corpus (they are kept by default).")
+    var forgetMissing = false
+
     func run() throws {
-        let report = try runPipeline(corpusOptions, settingsOptions)
+        var report: RunReport
+        if let state {
+            report = try runWithState(state)
+        } else {
+            guard !rebuild && !sinceLast && !forgetMissing else { throw ValidationError("--rebuild, --since-last and --forget-missing need --state") }
+            report = try runPipeline(corpusOptions, settingsOptions)
+        }
+        report.sinceLast = sinceLast
         switch outputOptions.format {
         case .json: try outputOptions.emit(report.json())
         case .csv: try outputOptions.emit(Array(report.csv().utf8))
@@ -89,6 +108,32 @@ struct Run: ParsableCommand {
             try outputOptions.emit(Array(report.text(limit: limit ?? .max, minSize: minSize, color: color).utf8))
         }
         try finish(report.corpus)
+    }
+}
+
+extension Run {
+    /// The nightly path: open (and lock) the state, reuse unchanged files, commit in one transaction.
+    func runWithState(_ path: String) throws -> RunReport {
+        let logger = makeLogger(corpusOptions)
+        var configuredLimit = 8 << 20
+        let settings = try settingsOptions.settings(maxLineBytes: &configuredLimit)
+        let store: StateStore
+        do { store = try StateStore(path: path) } catch let e as StateError {
+            throw CLIFailure(message: e.description, code: e.exitCode)
+        }
+        var reader = CorpusReader()
+        reader.maxLineBytes = corpusOptions.maxLineBytes ?? configuredLimit
+        let progress = Progress(enabled: Console.stderrIsTerminal && !corpusOptions.quiet)
+        defer { progress.finish() }
+        let (report, delta) = try NightlyRun.run(corpusPath: corpusOptions.corpus, state: store, reader: reader, settings: settings,
+                                                 rebuild: rebuild, forgetMissing: forgetMissing) { stage in progress.begin(stage, items: 0) }
+        if !corpusOptions.quiet {
+            for s in report.corpus.skipped { Console.error("storycluster: \(s)") }
+        }
+        logger.info("run \(delta.runId): \(delta.filesParsed) files parsed, \(delta.filesReused) reused, \(delta.newBriefs.count) new briefs")
+        var withDelta = report
+        withDelta.delta = delta
+        return withDelta
     }
 }
 

@@ -58,6 +58,8 @@ public struct Story: Hashable, Sendable {
     public var agencies: [String]
     /// Dateline places, most frequent first.
     public var datelines: [String]
+    /// With a state: the story this one split off from in this run, if any.
+    public var splitFrom: String? = nil
 }
 
 /// Stories found in a corpus, with per-stage timings.

@@ -80,12 +80,15 @@ public struct Corpus: Sendable {
     public var skipped: [SkippedInput]
     /// Number of files looked at.
     public var filesRead: Int
+    /// What was seen of each corpus file (for incremental runs).
+    public var files: [FileRecord]
 
     /// Creates a corpus value.
-    public init(briefs: [Brief] = [], skipped: [SkippedInput] = [], filesRead: Int = 0) {
+    public init(briefs: [Brief] = [], skipped: [SkippedInput] = [], filesRead: Int = 0, files: [FileRecord] = []) {
         self.briefs = briefs
         self.skipped = skipped
         self.filesRead = filesRead
+        self.files = files
     }
 
     /// True when some input was lost (not merely recovered with a warning).
@@ -98,4 +101,40 @@ public struct StoryClusterError: Error, CustomStringConvertible, Sendable {
     public var description: String
     /// Creates an error with a message.
     public init(_ description: String) { self.description = description }
+}
+
+/// What a run saw of one corpus file: enough to know next time whether it changed.
+public struct FileRecord: Hashable, Sendable {
+    /// Path relative to the corpus root.
+    public var path: String
+    /// Size in bytes.
+    public var size: Int
+    /// Modification time (seconds since 1970).
+    public var modified: Double
+    /// 64-bit content hash, hex.
+    public var hash: String
+    /// Whether the file was parsed in this run (false: its stored briefs were reused).
+    public var parsed: Bool
+
+    /// Creates a record.
+    public init(path: String, size: Int, modified: Double, hash: String, parsed: Bool) {
+        self.path = path
+        self.size = size
+        self.modified = modified
+        self.hash = hash
+        self.parsed = parsed
+    }
+}
+
+/// Briefs and skip entries stored for a file by an earlier run.
+public struct StoredFile: Sendable {
+    /// The file's briefs, in reading order.
+    public var briefs: [Brief]
+    /// What was skipped in it.
+    public var skipped: [SkippedInput]
+    /// Creates a stored file.
+    public init(briefs: [Brief], skipped: [SkippedInput]) {
+        self.briefs = briefs
+        self.skipped = skipped
+    }
 }

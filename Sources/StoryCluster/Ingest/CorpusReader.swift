@@ -18,7 +18,7 @@ public struct CorpusReader: Sendable {
 
     /// Reads everything under `path` (a folder or a single file).
     /// - Throws: `StoryClusterError` only when `path` itself does not exist or cannot be listed.
-    public func read(_ path: String) throws -> Corpus {
+    public func read(_ path: String, reuse: ((FileRecord) -> StoredFile?)? = nil) throws -> Corpus {
         let url = URL(fileURLWithPath: path)
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else {
@@ -34,7 +34,8 @@ public struct CorpusReader: Sendable {
         var seenIds: [String: Int] = [:]  // id → index in corpus.briefs
         for file in files {
             corpus.filesRead += 1
-            let part = readFile(file.url, relative: file.relative)
+            let part = readFile(file.url, relative: file.relative, reuse: reuse)
+            corpus.files.append(contentsOf: part.files)
             // Ids must be unique across the corpus: a later duplicate is skipped, never silently merged.
             // Only positions are recorded here; briefs are copied once, in bulk (copying a Brief costs ~9 retains).
             var drop = IndexSet()
@@ -83,8 +84,9 @@ public struct CorpusReader: Sendable {
         return out
     }
 
-    /// Reads one file; never throws: problems become skip entries.
-    public func readFile(_ url: URL, relative: String) -> Corpus {
+    /// Reads one file; never throws: problems become skip entries. When `reuse` returns stored briefs for the
+    /// file's record (same path, size, modification time and content hash), the file is not parsed again.
+    public func readFile(_ url: URL, relative: String, reuse: ((FileRecord) -> StoredFile?)? = nil) -> Corpus {
         let ext = url.pathExtension.lowercased()
         let kind: FileKind
         switch ext {
@@ -99,6 +101,19 @@ public struct CorpusReader: Sendable {
         } catch {
             return Corpus(skipped: [SkippedInput(source: relative, reason: "unreadable: \(describe(error))")])
         }
+        var record = FileRecord(path: relative, size: data.count, modified: modificationTime(url)?.timeIntervalSince1970 ?? 0,
+                                hash: data.withUnsafeBytes { String(format: "%016llx", Hashing.bytes($0.bindMemory(to: UInt8.self))) },
+                                parsed: true)
+        if let stored = reuse?(record) {
+            record.parsed = false
+            return Corpus(briefs: stored.briefs, skipped: stored.skipped, filesRead: 1, files: [record])
+        }
+        var result = parseFile(data, url: url, relative: relative, kind: kind)
+        result.files = [record]
+        return result
+    }
+
+    func parseFile(_ data: Data, url: URL, relative: String, kind: FileKind) -> Corpus {
         if data.isEmpty { return Corpus(skipped: [SkippedInput(source: relative, reason: "empty file")]) }
         return data.withUnsafeBytes { raw -> Corpus in
             var bytes = UnsafeBufferPointer(start: raw.baseAddress!.assumingMemoryBound(to: UInt8.self), count: raw.count)

@@ -186,6 +186,7 @@ public enum StoryJSON {
             w.field("agencies", s.agencies)
             w.field("datelines", s.datelines)
             w.field("briefs", s.briefs.map { briefs[$0].id })
+            if let split = s.splitFrom { w.field("split_from", split) }
             w.endObject()
         }
         w.endArray()

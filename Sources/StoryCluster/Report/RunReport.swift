@@ -24,6 +24,23 @@ public struct RunReport: Sendable {
     public var settings: RunSettings
     /// Seconds per stage, in pipeline order (`total` last).
     public var timings: [(String, Double)]
+    /// With a state: what changed since the previous run.
+    public var delta: RunDelta? = nil
+    /// Report only what happened since the previous run (new and grown stories, new briefs).
+    public var sinceLast = false
+
+    /// Indices of the stories to report (all, or with `sinceLast` the new and grown ones).
+    public var reportedStories: [Int] {
+        guard sinceLast, let delta else { return Array(stories.stories.indices) }
+        let changed = Set(delta.newStories).union(delta.grownStories.map(\.0))
+        return stories.stories.indices.filter { changed.contains(stories.stories[$0].id) }
+    }
+
+    /// Indices of the briefs to report (all, or with `sinceLast` the new ones).
+    public var reportedBriefs: [Int] {
+        guard sinceLast, let delta else { return Array(corpus.briefs.indices) }
+        return corpus.briefs.indices.filter { delta.newBriefs.contains(corpus.briefs[$0].id) }
+    }
 
     /// Runs dedup then story clustering on a read corpus; `readSeconds` is recorded as the `read` stage.
     /// `progress` is told when each stage starts (for a terminal progress line).
@@ -52,9 +69,11 @@ extension RunReport {
         w.beginObject()
         writeMeta(&w)
         let briefs = corpus.briefs
+        if let delta { writeRun(delta, to: &w) }
         w.key("briefs")
         w.beginArray()
-        for (i, b) in briefs.enumerated() {
+        for i in reportedBriefs {
+            let b = briefs[i]
             CorpusJSON.write(b, to: &w, extra: { w in
                 w.field("story", stories.stories[stories.storyOf[i]].id)
                 w.field("canonical", briefs[dedup.canonicalOf[i]].id)
@@ -66,9 +85,37 @@ extension RunReport {
         for s in corpus.skipped { CorpusJSON.write(s, to: &w) }
         w.endArray()
         DedupJSON.writeGroups(dedup, briefs: briefs, to: &w)
-        StoryJSON.writeStories(stories, briefs: briefs, to: &w)
+        var shown = stories
+        shown.stories = reportedStories.map { stories.stories[$0] }
+        StoryJSON.writeStories(shown, briefs: briefs, to: &w)
         w.endObject()
         return w.bytes + [0x0A]
+    }
+
+    func writeRun(_ d: RunDelta, to w: inout JSONWriter) {
+        w.key("run")
+        w.beginObject()
+        w.field("run_id", d.runId)
+        w.field("previous_run_id", d.previousRunId)
+        w.field("state", d.statePath)
+        w.key("since_last"); w.bool(sinceLast)
+        w.field("files_parsed", d.filesParsed)
+        w.field("files_reused", d.filesReused)
+        w.field("files_missing", d.filesMissing)
+        w.field("new_briefs", d.newBriefs.count)
+        w.field("new_stories", d.newStories)
+        w.key("grown_stories")
+        w.beginArray()
+        for (id, added) in d.grownStories {
+            w.beginObject(); w.field("id", id); w.field("new_briefs", added); w.endObject()
+        }
+        w.endArray()
+        w.field("quiet_stories", d.quietStories)
+        w.key("merged")
+        w.beginArray()
+        for (old, into) in d.merged { w.beginObject(); w.field("id", old); w.field("merged_into", into); w.endObject() }
+        w.endArray()
+        w.endObject()
     }
 
     func writeMeta(_ w: inout JSONWriter) {
@@ -116,7 +163,8 @@ extension RunReport {
         let briefs = corpus.briefs
         var groupOf: [Int: String] = [:]
         for g in dedup.groups { for m in g.members { groupOf[m] = briefs[g.canonical].id } }
-        for (i, b) in briefs.enumerated() {
+        for i in reportedBriefs {
+            let b = briefs[i]
             let story = stories.stories[stories.storyOf[i]]
             let fields: [String] = [
                 b.id, b.source, String(b.line), b.published.map(ISO8601.format) ?? "", b.dateline ?? "", b.agencies.joined(separator: "/"),
@@ -179,13 +227,25 @@ extension RunReport {
         let lost = corpus.skipped.filter { !$0.recovered }.count
         var head = "\(corpus.briefs.count) briefs read"
         if lost > 0 { head += ", \(lost) skipped" }
-        let shown = stories.stories.filter { $0.briefs.count >= minSize }
+        let bigEnough = reportedStories.filter { stories.stories[$0].briefs.count >= minSize }
         head += ", \(duplicatesRemoved) duplicates removed, \(stories.stories.count) stories"
-        if minSize > 1 { head += " (\(shown.count) with \(minSize)+ briefs)" }
+        if minSize > 1 { head += " (\(bigEnough.count) with \(minSize)+ briefs)" }
         head += String(format: " in %.2f s", total)
-        var out = (color ? TextReport.bold(head) : head) + "\n\n"
-        out += TextReport.stories(stories, dedup: dedup, briefs: corpus.briefs, limit: limit, minSize: minSize, color: color)
-        let hidden = shown.count - min(limit, shown.count)
+        var out = (color ? TextReport.bold(head) : head) + "\n"
+        if let d = delta {
+            out += "run \(d.runId)" + (d.previousRunId.map { " (previous \($0))" } ?? " (first run of this state)")
+            out += ": \(d.filesParsed) files parsed, \(d.filesReused) unchanged, \(d.newBriefs.count) new briefs; "
+            out += "\(d.newStories.count) new stories, \(d.grownStories.count) grew, \(d.quietStories.count) went quiet"
+            if !d.merged.isEmpty { out += ", \(d.merged.count) merged" }
+            out += "\n"
+            for (old, into) in d.merged { out += "  \(old) merged into \(into)\n" }
+            if sinceLast && !d.quietStories.isEmpty { out += "  quiet: " + d.quietStories.joined(separator: ", ") + "\n" }
+        }
+        out += "\n"
+        var shown = stories
+        shown.stories = reportedStories.map { stories.stories[$0] }
+        out += TextReport.stories(shown, dedup: dedup, briefs: corpus.briefs, limit: limit, minSize: minSize, color: color)
+        let hidden = bigEnough.count - min(limit, bigEnough.count)
         if hidden > 0 { out += "… \(hidden) more stories (--limit)\n" }
         return out
     }

@@ -1,0 +1,202 @@
+import Foundation
+import GRDB
+
+/// What changed since the previous run of a state.
+public struct RunDelta: Sendable {
+    /// This run's id.
+    public var runId: Int
+    /// The previous run's id (nil for the first run).
+    public var previousRunId: Int?
+    /// The state file.
+    public var statePath: String
+    /// Files parsed in this run (new or changed).
+    public var filesParsed: Int
+    /// Files whose stored briefs were reused unparsed.
+    public var filesReused: Int
+    /// Files the state knew that are gone from the corpus (their briefs stay unless `--forget-missing`).
+    public var filesMissing: [String]
+    /// Ids of briefs first seen in this run.
+    public var newBriefs: Set<String>
+    /// Stories that did not exist before this run.
+    public var newStories: [String]
+    /// Stories that existed and gained briefs: (id, new brief ids).
+    public var grownStories: [(String, [String])]
+    /// Stories that grew in the previous run but not in this one.
+    public var quietStories: [String]
+    /// Previous stories absorbed into another: (old id, new id).
+    public var merged: [(String, String)]
+}
+
+/// A run against a state: reuse unchanged files, re-derive duplicates and stories over the whole history, keep
+/// story ids stable, and commit everything in one transaction.
+///
+/// Duplicate groups and stories are recomputed over every stored brief each run (so they are identical to a
+/// from-scratch run on the same briefs); what the state saves is parsing, and what it adds is stable ids,
+/// history and the since-last report. `rebuild` also re-parses every file.
+public enum NightlyRun {
+    /// Runs the pipeline on `corpusPath` with `state`.
+    public static func run(corpusPath: String, state: StateStore, reader: CorpusReader, settings: RunSettings,
+                           rebuild: Bool = false, forgetMissing: Bool = false, progress: (String) -> Void = { _ in }) throws -> (RunReport, RunDelta) {
+        let started = Date()
+        var corpus = try reader.read(corpusPath, reuse: rebuild ? nil : { state.storedFile($0) })
+        let seen = Set(corpus.files.map(\.path))
+        let missing = state.missingFiles(seen: seen)
+        if !forgetMissing && !missing.isEmpty {
+            // Briefs of files that left the corpus stay in the history.
+            var ids = Set(corpus.briefs.map(\.id))
+            var order: [String: Int] = [:]
+            for (i, b) in corpus.briefs.enumerated() where order[b.source] == nil { order[b.source] = i }
+            for path in missing {
+                let stored = try state.loadFile(path)
+                for b in stored.briefs where !ids.contains(b.id) { corpus.briefs.append(b); ids.insert(b.id) }
+            }
+            let indexed = corpus.briefs.enumerated().map { ($0.offset, $0.element) }
+            corpus.briefs = indexed.sorted { a, b in
+                a.1.source == b.1.source ? a.0 < b.0 : Array(a.1.source.utf8).lexicographicallyPrecedes(Array(b.1.source.utf8))
+            }.map(\.1)
+        }
+        let readSeconds = Date().timeIntervalSince(started)
+        var report = try RunReport.make(corpusPath: corpusPath, corpus: corpus, settings: settings, readSeconds: readSeconds, progress: progress)
+        let briefs = report.corpus.briefs
+
+        // Stable ids.
+        let previous = try state.previousStories()
+        let clusters = report.stories.stories.map { s in (members: s.canonicalBriefs.map { briefs[$0].id }, freshId: s.id) }
+        let assignment = StableIds.assign(clusters: clusters, previous: previous, taken: try state.knownStoryIds())
+        for i in report.stories.stories.indices {
+            report.stories.stories[i].id = assignment.ids[i]
+            report.stories.stories[i].splitFrom = assignment.splitFrom[i]
+        }
+        report.stories.resort()
+
+        // What changed.
+        let lastRun = try state.lastRunId()
+        let runId = (lastRun ?? 0) + 1
+        let known = try state.knownBriefIds()
+        let newBriefs = Set(briefs.map(\.id).filter { !known.contains($0) })
+        let knownStories = try state.knownStoryIds()
+        var newStories: [String] = [], grown: [(String, [String])] = []
+        for s in report.stories.stories {
+            let added = s.briefs.map { briefs[$0].id }.filter { newBriefs.contains($0) }
+            if !knownStories.contains(s.id) { newStories.append(s.id) } else if !added.isEmpty { grown.append((s.id, added)) }
+        }
+        let grownIds = Set(grown.map(\.0)).union(newStories)
+        let quiet = try lastRun.map { try state.storiesUpdated(in: $0) }.map { $0.filter { !grownIds.contains($0) }.sorted() } ?? []
+        let delta = RunDelta(runId: runId, previousRunId: lastRun, statePath: state.path,
+                             filesParsed: report.corpus.files.filter(\.parsed).count, filesReused: report.corpus.files.filter { !$0.parsed }.count,
+                             filesMissing: missing, newBriefs: newBriefs, newStories: newStories, grownStories: grown,
+                             quietStories: quiet, merged: assignment.merged)
+        try commit(report, delta: delta, state: state, started: started, forgetMissing: forgetMissing, missing: missing, grownIds: grownIds)
+        return (report, delta)
+    }
+
+    static func commit(_ report: RunReport, delta: RunDelta, state: StateStore, started: Date, forgetMissing: Bool,
+                       missing: [String], grownIds: Set<String>) throws {
+        let briefs = report.corpus.briefs
+        let parsed = Set(report.corpus.files.filter(\.parsed).map(\.path))
+        let runId = delta.runId
+        // Signatures and band keys of briefs from parsed files (the ones whose rows are written).
+        let toWrite = briefs.indices.filter { parsed.contains(briefs[$0].source) }
+        let dedup = Deduplicator(config: report.settings.dedup)
+        let batch = dedup.sketch(toWrite.map { briefs[$0].text })
+        let lsh = report.settings.dedup.effectiveLSH
+        var storyOf = [String](repeating: "", count: briefs.count)
+        for s in report.stories.stories { for b in s.briefs { storyOf[b] = s.id } }
+        try state.db.write { db in
+            for path in parsed {
+                try db.execute(sql: "DELETE FROM skipped WHERE source = ?", arguments: [path])
+            }
+            for s in report.corpus.skipped where parsed.contains(s.source) {
+                try db.execute(sql: "INSERT INTO skipped (source, line, reason, recovered) VALUES (?, ?, ?, ?)",
+                               arguments: [s.source, s.line, s.reason, s.recovered])
+            }
+            // Briefs of parsed files: drop ids no longer there, upsert the rest (first_run is kept for known ids).
+            var current: [String: Set<String>] = [:]
+            for i in toWrite { current[briefs[i].source, default: []].insert(briefs[i].id) }
+            for path in parsed {
+                let ids = try String.fetchAll(db, sql: "SELECT id FROM briefs WHERE source = ?", arguments: [path])
+                for id in ids where !(current[path]?.contains(id) ?? false) {
+                    try db.execute(sql: "DELETE FROM briefs WHERE id = ?", arguments: [id])
+                }
+            }
+            var position: [String: Int] = [:]
+            let upsert = try db.cachedStatement(sql: """
+                INSERT INTO briefs (id, source, position, line, title, dateline, agencies, age_minutes, published, lang, text,
+                                    outlet, url, first_run, signature, band_keys)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET source = excluded.source, position = excluded.position, line = excluded.line,
+                    title = excluded.title, dateline = excluded.dateline, agencies = excluded.agencies,
+                    age_minutes = excluded.age_minutes, published = excluded.published, lang = excluded.lang,
+                    text = excluded.text, outlet = excluded.outlet, url = excluded.url, signature = excluded.signature,
+                    band_keys = excluded.band_keys
+                """)
+            for (k, i) in toWrite.enumerated() {
+                let b = briefs[i]
+                let pos = position[b.source, default: 0]
+                position[b.source] = pos + 1
+                let signature = Array(batch.signature(k))
+                var keys = [UInt64](repeating: 0, count: lsh.bands)
+                signature.withUnsafeBufferPointer { s in keys.withUnsafeMutableBufferPointer { lsh.bandKeys(s.baseAddress!, into: $0.baseAddress!) } }
+                let sigData = signature.withUnsafeBytes { Data($0) }, keyData = keys.withUnsafeBytes { Data($0) }
+                try upsert.execute(arguments: [b.id, b.source, pos, b.line, b.title, b.dateline, b.agencies.joined(separator: "/"),
+                                               b.ageMinutes, b.published?.timeIntervalSince1970, b.lang.rawValue, b.text, b.outlet,
+                                               b.url, runId, sigData, keyData])
+            }
+            // Duplicate group and story of every brief.
+            let assign = try db.cachedStatement(sql: "UPDATE briefs SET canonical = ?, similarity = ?, story = ? WHERE id = ?")
+            for (i, b) in briefs.enumerated() {
+                try assign.execute(arguments: [briefs[report.dedup.canonicalOf[i]].id, report.dedup.similarity[i], storyOf[i], b.id])
+            }
+            if forgetMissing {
+                for path in missing {
+                    try db.execute(sql: "DELETE FROM briefs WHERE source = ?", arguments: [path])
+                    try db.execute(sql: "DELETE FROM skipped WHERE source = ?", arguments: [path])
+                    try db.execute(sql: "DELETE FROM files WHERE path = ?", arguments: [path])
+                }
+            }
+            for f in report.corpus.files {
+                try db.execute(sql: """
+                    INSERT INTO files (path, size, modified, hash, run_id) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT(path) DO UPDATE SET size = excluded.size, modified = excluded.modified, hash = excluded.hash,
+                        run_id = excluded.run_id
+                    """, arguments: [f.path, f.size, f.modified, f.hash, runId])
+            }
+            // Stories: upsert the current ones, retire the rest (with merged_into where absorbed).
+            let mergedInto = Dictionary(delta.merged, uniquingKeysWith: { a, _ in a })
+            let active = Set(report.stories.stories.map(\.id))
+            for id in try String.fetchAll(db, sql: "SELECT id FROM stories WHERE active = 1") where !active.contains(id) {
+                try db.execute(sql: "UPDATE stories SET active = 0, merged_into = ? WHERE id = ?", arguments: [mergedInto[id], id])
+            }
+            for s in report.stories.stories {
+                try db.execute(sql: """
+                    INSERT INTO stories (id, label, first_published, last_published, size, created_run, updated_run, merged_into,
+                                         split_from, active)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, 1)
+                    ON CONFLICT(id) DO UPDATE SET label = excluded.label, first_published = excluded.first_published,
+                        last_published = excluded.last_published, size = excluded.size, active = 1, merged_into = NULL,
+                        updated_run = CASE WHEN ? THEN excluded.updated_run ELSE stories.updated_run END
+                    """, arguments: [s.id, s.label, s.firstPublished?.timeIntervalSince1970, s.lastPublished?.timeIntervalSince1970,
+                                     s.briefs.count, runId, runId, s.splitFrom, grownIds.contains(s.id)])
+            }
+            try db.execute(sql: """
+                INSERT INTO runs (run_id, started, finished, corpus, files_parsed, files_reused, briefs, briefs_new, stories)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [runId, ISO8601.format(started), ISO8601.format(Date()), report.corpusPath, delta.filesParsed,
+                                 delta.filesReused, briefs.count, delta.newBriefs.count, report.stories.stories.count])
+        }
+    }
+}
+
+extension StoryResult {
+    /// Re-sorts stories (most recent activity first, then id) after their ids changed, keeping `storyOf` right.
+    public mutating func resort() {
+        let order = stories.indices.sorted { a, b in
+            let x = stories[a].lastPublished ?? .distantPast, y = stories[b].lastPublished ?? .distantPast
+            return x != y ? x > y : stories[a].id < stories[b].id
+        }
+        var slot = [Int](repeating: 0, count: stories.count)
+        for (n, old) in order.enumerated() { slot[old] = n }
+        stories = order.map { stories[$0] }
+        storyOf = storyOf.map { slot[$0] }
+    }
+}

@@ -1,0 +1,191 @@
+import Foundation
+import Testing
+@testable import StoryCluster
+
+@Suite(.serialized) struct StateTests {
+    static let pages = Fixtures.root.appendingPathComponent("Data/crawlsim/pages/world")
+
+    /// A corpus folder holding the first `count` world pages of the crawl simulation.
+    static func corpus(_ count: Int, in dir: URL) throws -> URL {
+        let corpus = dir.appendingPathComponent("corpus")
+        try FileManager.default.createDirectory(at: corpus, withIntermediateDirectories: true)
+        let names = try FileManager.default.contentsOfDirectory(atPath: pages.path).sorted()
+        for name in names.prefix(count) where !FileManager.default.fileExists(atPath: corpus.appendingPathComponent(name).path) {
+            try FileManager.default.copyItem(at: pages.appendingPathComponent(name), to: corpus.appendingPathComponent(name))
+        }
+        return corpus
+    }
+
+    static func run(_ corpus: URL, state: URL, forgetMissing: Bool = false) throws -> (RunReport, RunDelta) {
+        let store = try StateStore(path: state.path)
+        return try NightlyRun.run(corpusPath: corpus.path, state: store, reader: CorpusReader(), settings: RunSettings(), forgetMissing: forgetMissing)
+    }
+
+    static func groups(_ r: RunReport) -> [[String]] {
+        r.dedup.groups.map { g in g.members.map { r.corpus.briefs[$0].id } }.sorted { $0[0] < $1[0] }
+    }
+
+    @Test func incrementalRunsMatchAFromScratchRunAndKeepIds() throws {
+        let dir = Fixtures.tempDir()
+        let state = dir.appendingPathComponent("state.sqlite")
+        let corpus = try Self.corpus(20, in: dir)
+        let (first, d1) = try Self.run(corpus, state: state)
+        #expect(d1.runId == 1 && d1.previousRunId == nil && d1.filesParsed == 20)
+        _ = try Self.corpus(48, in: dir)
+        let (second, d2) = try Self.run(corpus, state: state)
+        #expect(d2.runId == 2 && d2.previousRunId == 1 && d2.filesParsed == 28 && d2.filesReused == 20)
+        // Same duplicate groups and stories as a stateless run over the same files.
+        let scratch = try RunReport.make(corpusPath: corpus.path, corpus: CorpusReader().read(corpus.path), settings: RunSettings(), readSeconds: 0)
+        #expect(Self.groups(second) == Self.groups(scratch))
+        let ids = second.corpus.briefs.map(\.id)
+        let a = ids.indices.map { second.stories.storyOf[$0] }, b = ids.indices.map { scratch.stories.storyOf[$0] }
+        #expect(ClusteringMetrics.score(predicted: a, gold: b).bcubed.f1 >= 0.98)
+        // A story of run 1 whose briefs all stay together keeps its id.
+        let storyOfBrief2 = Dictionary(uniqueKeysWithValues: second.corpus.briefs.indices.map { (second.corpus.briefs[$0].id, second.stories.stories[second.stories.storyOf[$0]].id) })
+        var kept = 0
+        for s in first.stories.stories {
+            let now = Set(s.canonicalBriefs.map { storyOfBrief2[first.corpus.briefs[$0].id]! })
+            if now.count == 1 { kept += now.contains(s.id) ? 1 : 0 } else { kept += 1 }
+        }
+        #expect(kept == first.stories.stories.count, "story ids changed without a merge or split")
+        #expect(!d2.newStories.isEmpty && !d2.grownStories.isEmpty)
+    }
+
+    @Test func rerunOnAnUnchangedCorpusChangesNothing() throws {
+        let dir = Fixtures.tempDir()
+        let state = dir.appendingPathComponent("state.sqlite")
+        let corpus = try Self.corpus(15, in: dir)
+        let (a, _) = try Self.run(corpus, state: state)
+        var b = a
+        b.timings = []
+        let (c, delta) = try Self.run(corpus, state: state)
+        #expect(delta.filesParsed == 0 && delta.filesReused == 15 && delta.newBriefs.isEmpty && delta.newStories.isEmpty && delta.grownStories.isEmpty)
+        #expect(a.stories.stories.map(\.id) == c.stories.stories.map(\.id))
+        #expect(a.stories.stories.map(\.briefs) == c.stories.stories.map(\.briefs))
+        #expect(a.corpus.briefs == c.corpus.briefs)
+    }
+
+    @Test func missingFilesStayUnlessForgotten() throws {
+        let dir = Fixtures.tempDir()
+        let state = dir.appendingPathComponent("state.sqlite")
+        let corpus = try Self.corpus(6, in: dir)
+        let (before, _) = try Self.run(corpus, state: state)
+        let gone = try FileManager.default.contentsOfDirectory(atPath: corpus.path).sorted()[0]
+        try FileManager.default.removeItem(at: corpus.appendingPathComponent(gone))
+        let (kept, d) = try Self.run(corpus, state: state)
+        #expect(d.filesMissing == [gone])
+        #expect(kept.corpus.briefs.map(\.id) == before.corpus.briefs.map(\.id))
+        let (forgotten, _) = try Self.run(corpus, state: state, forgetMissing: true)
+        #expect(!forgotten.corpus.briefs.contains { $0.source == gone })
+        let (after, d4) = try Self.run(corpus, state: state)
+        #expect(d4.filesMissing.isEmpty && after.corpus.briefs.count == forgotten.corpus.briefs.count)
+    }
+
+    @Test func secondRunOnTheSameStateIsLockedOut() throws {
+        let dir = Fixtures.tempDir()
+        let path = dir.appendingPathComponent("state.sqlite").path
+        let holder = try StateStore(path: path)
+        #expect(throws: StateError.self) { _ = try StateStore(path: path) }
+        do { _ = try StateStore(path: path) } catch let e as StateError {
+            #expect(e.exitCode == 6 && e.description.contains("another storycluster run"))
+        }
+        _ = holder
+        let cli = try CLITests.run(["run", "Data/sample", "--state", path])
+        #expect(cli.status == 6 && cli.stderr.contains("another storycluster run is using this state (pid \(getpid()))"))
+    }
+
+    @Test func badStateFilesAreRefusedAndLeftAlone() throws {
+        let dir = Fixtures.tempDir()
+        func check(_ name: String, _ bytes: [UInt8], _ message: String) throws {
+            let url = Fixtures.write(bytes, name, in: dir)
+            #expect(throws: StateError.self) { _ = try StateStore(path: url.path) }
+            do { _ = try StateStore(path: url.path) } catch let e as StateError {
+                #expect(e.description.contains(message), "\(name): \(e.description)")
+                #expect(e.exitCode == 5)
+            }
+            #expect(try Data(contentsOf: url) == Data(bytes), "\(name) was modified")
+        }
+        try check("notes.sqlite", Array("just some notes\n".utf8), "not a storycluster state")
+        // Another application's SQLite database.
+        let other = dir.appendingPathComponent("other.sqlite")
+        try sqlite(other, "CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1);")
+        try check("other.sqlite", Array(try Data(contentsOf: other)), "not a storycluster state")
+        // A state from a newer schema.
+        let newer = dir.appendingPathComponent("newer.sqlite")
+        _ = try StateStore(path: newer.path)
+        try sqlite(newer, "PRAGMA user_version = 99;")
+        try check("newer.sqlite", Array(try Data(contentsOf: newer)), "newer storycluster")
+        // A damaged state: valid header, garbage pages.
+        let damaged = dir.appendingPathComponent("damaged.sqlite")
+        do {
+            let state = try StateStore(path: damaged.path)  // released (and unlocked) at the end of this scope
+            _ = try NightlyRun.run(corpusPath: Fixtures.sample.path, state: state, reader: CorpusReader(), settings: RunSettings())
+        }
+        var bytes = Array(try Data(contentsOf: damaged))
+        for i in 4096..<min(bytes.count, 4096 * 3) { bytes[i] = UInt8(truncatingIfNeeded: i &* 31) }
+        try check("damaged.sqlite", bytes, "damaged")
+    }
+
+    /// Runs SQL through the sqlite3 shell (a different writer than ours, as another application would be).
+    func sqlite(_ url: URL, _ sql: String) throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.executescript(sys.argv[2]); c.commit()", url.path, sql]
+        try p.run()
+        p.waitUntilExit()
+        try #require(p.terminationStatus == 0)
+    }
+
+    @Test func killedRunsLeaveAUsableState() throws {
+        // Kill real runs at seeded random moments; every time the state must open cleanly, hold either the previous
+        // run or the finished one, and the next run must complete with the same stories as an undisturbed state.
+        let dir = Fixtures.tempDir()
+        let corpus = try Self.corpus(48, in: dir)
+        let reference = dir.appendingPathComponent("reference.sqlite")
+        let expected = try CLITests.run(["run", corpus.path, "--state", reference.path, "--format", "json", "-q"])
+        #expect(expected.status == 0)
+        let referenceStories = try Self.storySets(expected.stdout)
+        let start = Date()
+        _ = try CLITests.run(["run", corpus.path, "--state", dir.appendingPathComponent("timing.sqlite").path, "-q"])
+        let duration = Date().timeIntervalSince(start)
+        var rng = SeededRNG(seed: 7)
+        for attempt in 0..<6 {
+            let state = dir.appendingPathComponent("killed-\(attempt).sqlite")
+            let delay = Double.random(in: 0...(duration * 1.1), using: &rng)
+            let p = Process()
+            p.executableURL = CLITests.binary
+            p.arguments = ["run", corpus.path, "--state", state.path, "-q"]
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            Thread.sleep(forTimeInterval: delay)
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+            if FileManager.default.fileExists(atPath: state.path) {
+                let store = try StateStore(path: state.path)  // opens: not damaged, lock released by the kill
+                let runs = try store.lastRunId()
+                #expect(runs == nil || runs == 1, "attempt \(attempt) after \(delay) s: runs \(String(describing: runs))")
+            }
+            let rerun = try CLITests.run(["run", corpus.path, "--state", state.path, "--format", "json", "-q"])
+            #expect(rerun.status == 0, "attempt \(attempt): \(rerun.stderr)")
+            #expect(try Self.storySets(rerun.stdout) == referenceStories, "attempt \(attempt) after \(delay) s")
+        }
+    }
+
+    static func storySets(_ json: String) throws -> Set<[String]> {
+        let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
+        return Set((object["stories"] as! [[String: Any]]).map { ($0["briefs"] as! [String]).sorted() })
+    }
+
+    @Test func stableIdsReportMergesAndSplits() {
+        let previous: [String: Set<String>] = ["sA": ["a1", "a2", "a3"], "sB": ["b1", "b2"], "sC": ["c1", "c2", "c3", "c4"]]
+        // A and B merge (A is bigger and keeps its id); C splits in two; a new cluster appears.
+        let clusters: [(members: [String], freshId: String)] = [
+            (["a1", "a2", "a3", "b1", "b2", "n1"], "sX"), (["c1", "c2", "c3"], "sY"), (["c4", "c5"], "sZ"), (["n2"], "sN"),
+        ]
+        let a = StableIds.assign(clusters: clusters, previous: previous, taken: ["sA", "sB", "sC", "sZ"])
+        #expect(a.ids == ["sA", "sC", "sZ-2", "sN"])
+        #expect(a.merged.map(\.0) == ["sB"] && a.merged.map(\.1) == ["sA"])
+        #expect(a.splitFrom == [nil, nil, "sC", nil])
+    }
+}
