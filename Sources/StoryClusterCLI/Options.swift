@@ -26,8 +26,9 @@ struct CorpusOptions: ParsableArguments {
     }
 
     /// Reads the corpus, printing each skip on stderr unless quiet. `configuredLimit` comes from `--config`.
-    func read(configuredLimit: Int? = nil) throws -> Corpus {
+    func read(configuredLimit: Int? = nil, guessLanguage: Bool = true) throws -> Corpus {
         var reader = CorpusReader()
+        reader.guessLanguage = guessLanguage
         reader.maxLineBytes = maxLineBytes ?? configuredLimit ?? reader.maxLineBytes
         let result: Corpus
         do { result = try reader.read(corpus) } catch let e as StoryClusterError {

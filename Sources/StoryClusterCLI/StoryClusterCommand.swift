@@ -175,7 +175,8 @@ struct Dedup: ParsableCommand {
         var configuredLimit = 8 << 20
         let settings = try settingsOptions.settings(maxLineBytes: &configuredLimit)
         let start = Date()
-        let corpus = try corpusOptions.read(configuredLimit: configuredLimit)
+        // Languages are never shown by `dedup`: skipping the guess saves a pass over every text.
+        let corpus = try corpusOptions.read(configuredLimit: configuredLimit, guessLanguage: false)
         let dedup = Deduplicator(config: settings.dedup).run(corpus.briefs)
         let s = dedup.stats
         logger.info("sign \(s.signSeconds) s, lsh \(s.lshSeconds) s, group \(s.groupSeconds) s")
@@ -200,7 +201,9 @@ struct Dedup: ParsableCommand {
         case .csv, .html:
             throw ValidationError("dedup prints text or json; use run for csv and html")
         }
-        try finish(corpus)
+        // Exit here rather than return: tearing down every brief and signature costs more than the grouping.
+        do { try finish(corpus) } catch let code as ExitCode { Foundation.exit(code.rawValue) }
+        Foundation.exit(ExitStatus.ok)
     }
 }
 

@@ -187,7 +187,14 @@ public struct StoryClusterer: Sendable {
         let canonical = dedup.canonicalIndices
         let canonicalBriefs = canonical.map { briefs[$0] }
         let (labels, model, rows) = try clusterCanonical(canonicalBriefs, timings: &timings)
-        // Group canonical positions by label, then attach duplicates.
+        return Self.assemble(briefs, dedup: dedup, labels: labels, ids: [:], model: model, rows: rows, timings: timings)
+    }
+
+    /// Builds stories from a label per canonical brief (in `dedup.canonicalIndices` order): duplicates join their
+    /// canonical brief's story; a label found in `ids` takes that id, others get the id of their earliest brief.
+    public static func assemble(_ briefs: [Brief], dedup: DedupResult, labels: [Int], ids: [Int: String],
+                                model: TfidfModel?, rows: SparseRows?, timings: [(String, Double)]) -> StoryResult {
+        let canonical = dedup.canonicalIndices
         var members: [Int: [Int]] = [:]
         for (pos, label) in labels.enumerated() { members[label, default: []].append(pos) }
         var storyOfCanonical = [Int: Int]()  // canonical brief index → story slot
@@ -203,7 +210,7 @@ public struct StoryClusterer: Sendable {
             let earliestCanonical = canon.min { Self.earlier(briefs[$0], briefs[$1]) }!
             for c in canon { storyOfCanonical[c] = stories.count }
             stories.append(Story(
-                id: Self.storyId(briefs[earliestCanonical].id),
+                id: ids[label] ?? Self.storyId(briefs[earliestCanonical].id),
                 label: Self.label(positions, model: model, rows: rows),
                 representative: Self.representative(positions, canonical: canonical, rows: rows),
                 briefs: all, canonicalBriefs: canon.sorted(),
@@ -212,16 +219,11 @@ public struct StoryClusterer: Sendable {
                 agencies: Self.byFrequency(all.flatMap { briefs[$0].agencies }),
                 datelines: Self.byFrequency(all.compactMap { briefs[$0].dateline })))
         }
-        // Most recent activity first; ties by id for repeatable output.
-        let order = stories.indices.sorted { a, b in
-            let x = stories[a].lastPublished ?? .distantPast, y = stories[b].lastPublished ?? .distantPast
-            return x != y ? x > y : stories[a].id < stories[b].id
-        }
-        var slot = [Int](repeating: 0, count: stories.count)
-        for (newIndex, old) in order.enumerated() { slot[old] = newIndex }
         var storyOf = [Int](repeating: 0, count: briefs.count)
-        for (i, c) in dedup.canonicalOf.enumerated() { storyOf[i] = slot[storyOfCanonical[c]!] }
-        return StoryResult(stories: order.map { stories[$0] }, storyOf: storyOf, timings: timings)
+        for (i, c) in dedup.canonicalOf.enumerated() { storyOf[i] = storyOfCanonical[c]! }
+        var result = StoryResult(stories: stories, storyOf: storyOf, timings: timings)
+        result.resort()  // most recent activity first; ties by id for repeatable output
+        return result
     }
 
     static func earlier(_ a: Brief, _ b: Brief) -> Bool {

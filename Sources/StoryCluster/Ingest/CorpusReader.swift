@@ -12,6 +12,8 @@ public struct CorpusReader: Sendable {
     public var maxLineBytes: Int = 8 << 20
     /// JSON Lines files at least this large are parsed on all cores in chunks.
     public var parallelThreshold: Int = 4 << 20
+    /// Guess each brief's language (nl/en/other) when the input does not say; off for jobs that never show it.
+    public var guessLanguage = true
 
     /// Creates a reader with default limits.
     public init() {}
@@ -102,7 +104,8 @@ public struct CorpusReader: Sendable {
             return Corpus(skipped: [SkippedInput(source: relative, reason: "unreadable: \(describe(error))")])
         }
         var record = FileRecord(path: relative, size: data.count, modified: modificationTime(url)?.timeIntervalSince1970 ?? 0,
-                                hash: data.withUnsafeBytes { String(format: "%016llx", Hashing.bytes($0.bindMemory(to: UInt8.self))) },
+                                // Hashing 55 MB costs 40 ms: only incremental runs (with `reuse`) need it.
+                                hash: reuse == nil ? "" : data.withUnsafeBytes { String(format: "%016llx", Hashing.bytes($0.bindMemory(to: UInt8.self))) },
                                 parsed: true)
         if let stored = reuse?(record) {
             record.parsed = false
@@ -319,7 +322,8 @@ public struct CorpusReader: Sendable {
         var lang: Language?
         if let l = optionalString("lang") { lang = Language(rawValue: String(l.lowercased().prefix(2))) ?? .other }
         out.briefs.append(Brief(id: id, source: relative, line: lineNo, title: optionalString("title"), published: published,
-                                lang: lang, text: text, outlet: optionalString("source"), url: optionalString("url")))
+                                lang: lang ?? (guessLanguage ? nil : .other), text: text, outlet: optionalString("source"),
+                                url: optionalString("url")))
     }
 }
 

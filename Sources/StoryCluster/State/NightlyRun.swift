@@ -56,21 +56,30 @@ public enum NightlyRun {
             }.map(\.1)
         }
         let readSeconds = Date().timeIntervalSince(started)
-        var report = try RunReport.make(corpusPath: corpusPath, corpus: corpus, settings: settings, readSeconds: readSeconds, progress: progress)
+        let lastRun = try state.lastRunId()
+        let stored = rebuild ? [:] : try state.storyOfBriefs()
+        var report: RunReport
+        var merged: [(String, String)] = []
+        if lastRun != nil && !stored.isEmpty {
+            report = try incremental(corpusPath: corpusPath, corpus: corpus, settings: settings, readSeconds: readSeconds,
+                                     stored: stored, taken: try state.knownStoryIds(), progress: progress)
+        } else {
+            // First run or --rebuild: cluster everything, then match to the previous stories (merges and splits).
+            report = try RunReport.make(corpusPath: corpusPath, corpus: corpus, settings: settings, readSeconds: readSeconds, progress: progress)
+            let briefs = report.corpus.briefs
+            let previous = try state.previousStories()
+            let clusters = report.stories.stories.map { s in (members: s.canonicalBriefs.map { briefs[$0].id }, freshId: s.id) }
+            let assignment = StableIds.assign(clusters: clusters, previous: previous, taken: try state.knownStoryIds())
+            for i in report.stories.stories.indices {
+                report.stories.stories[i].id = assignment.ids[i]
+                report.stories.stories[i].splitFrom = assignment.splitFrom[i]
+            }
+            report.stories.resort()
+            merged = assignment.merged
+        }
         let briefs = report.corpus.briefs
 
-        // Stable ids.
-        let previous = try state.previousStories()
-        let clusters = report.stories.stories.map { s in (members: s.canonicalBriefs.map { briefs[$0].id }, freshId: s.id) }
-        let assignment = StableIds.assign(clusters: clusters, previous: previous, taken: try state.knownStoryIds())
-        for i in report.stories.stories.indices {
-            report.stories.stories[i].id = assignment.ids[i]
-            report.stories.stories[i].splitFrom = assignment.splitFrom[i]
-        }
-        report.stories.resort()
-
         // What changed.
-        let lastRun = try state.lastRunId()
         let runId = (lastRun ?? 0) + 1
         let known = try state.knownBriefIds()
         let newBriefs = Set(briefs.map(\.id).filter { !known.contains($0) })
@@ -85,9 +94,80 @@ public enum NightlyRun {
         let delta = RunDelta(runId: runId, previousRunId: lastRun, statePath: state.path,
                              filesParsed: report.corpus.files.filter(\.parsed).count, filesReused: report.corpus.files.filter { !$0.parsed }.count,
                              filesMissing: missing, newBriefs: newBriefs, newStories: newStories, grownStories: grown,
-                             quietStories: quiet, merged: assignment.merged)
+                             quietStories: quiet, merged: merged)
         try commit(report, delta: delta, state: state, started: started, forgetMissing: forgetMissing, missing: missing, grownIds: grownIds)
         return (report, delta)
+    }
+
+    /// The nightly path: briefs the state already placed keep their stories; new canonical briefs are clustered
+    /// together with the stored canonical briefs of their time window (±(W + 4τ) hours, everything when times are
+    /// missing), and each resulting cluster joins the stored story most of its old members belong to, or starts a
+    /// new story. Duplicate groups are re-derived over the whole history. Old briefs never move here: merges and
+    /// splits of existing stories happen only with `--rebuild`.
+    static func incremental(corpusPath: String, corpus: Corpus, settings: RunSettings, readSeconds: Double,
+                            stored: [String: String], taken: Set<String>, progress: (String) -> Void) throws -> RunReport {
+        let start = Date()
+        progress("dedup")
+        let briefs = corpus.briefs
+        let dedup = Deduplicator(config: settings.dedup).run(briefs)
+        let dedupSeconds = Date().timeIntervalSince(start)
+        progress("stories")
+        let canonical = dedup.canonicalIndices
+        var labels = [Int](repeating: -1, count: canonical.count)
+        var labelOfStory: [String: Int] = [:]
+        var ids: [Int: String] = [:]
+        var newPositions: [Int] = [], oldPositions: [Int] = []
+        for (pos, i) in canonical.enumerated() {
+            guard let story = stored[briefs[i].id] else { newPositions.append(pos); continue }
+            oldPositions.append(pos)
+            let label = labelOfStory[story] ?? { let l = labelOfStory.count; labelOfStory[story] = l; ids[l] = story; return l }()
+            labels[pos] = label
+        }
+        var timings: [(String, Double)] = []
+        if !newPositions.isEmpty {
+            let time = { (pos: Int) in briefs[canonical[pos]].published?.timeIntervalSince1970 }
+            var window = oldPositions
+            let newTimes = newPositions.compactMap(time)
+            if newTimes.count == newPositions.count, oldPositions.allSatisfy({ time($0) != nil }), let lo = newTimes.min(), let hi = newTimes.max() {
+                let delta = 3600 * (settings.stories.timeWindowHours + 4 * settings.stories.timeDecayHours)
+                window = oldPositions.filter { time($0)! >= lo - delta && time($0)! <= hi + delta }
+            }
+            let subset = window + newPositions
+            var sub = try StoryClusterer(config: settings.stories).clusterCanonical(subset.map { briefs[canonical[$0]] }, timings: &timings)
+            var groups: [Int: [Int]] = [:]
+            for (k, label) in sub.labels.enumerated() { groups[label, default: []].append(subset[k]) }
+            sub.labels = []
+            var next = labelOfStory.count
+            for key in groups.keys.sorted() {
+                let positions = groups[key]!
+                var votes: [String: Int] = [:]
+                for pos in positions where labels[pos] >= 0 { votes[ids[labels[pos]]!, default: 0] += 1 }
+                let target: Int
+                if let winner = votes.max(by: { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }) {
+                    target = labelOfStory[winner.key]!
+                } else {
+                    target = next
+                    next += 1
+                }
+                for pos in positions where labels[pos] < 0 { labels[pos] = target }
+            }
+        }
+        let (model, rows) = TfidfModel.fit(canonical.map { StoryClusterer.matchingText(briefs[$0]) })
+        var stories = StoryClusterer.assemble(briefs, dedup: dedup, labels: labels, ids: ids, model: model, rows: rows, timings: timings)
+        // Fresh ids never reuse one the state has seen.
+        var used = taken
+        let keep = Set(ids.values)
+        for i in stories.stories.indices where !keep.contains(stories.stories[i].id) {
+            let fresh = stories.stories[i].id
+            var id = fresh, k = 2
+            while used.contains(id) { id = fresh + "-\(k)"; k += 1 }
+            used.insert(id)
+            stories.stories[i].id = id
+        }
+        stories.resort()
+        var allTimings = [("read", readSeconds), ("dedup", dedupSeconds)] + stories.timings
+        allTimings.append(("total", readSeconds + Date().timeIntervalSince(start)))
+        return RunReport(corpusPath: corpusPath, corpus: corpus, dedup: dedup, stories: stories, settings: settings, timings: allTimings)
     }
 
     static func commit(_ report: RunReport, delta: RunDelta, state: StateStore, started: Date, forgetMissing: Bool,

@@ -166,6 +166,15 @@ public final class StateStore {
         }
     }
 
+    /// The stored story of every brief (duplicates included).
+    public func storyOfBriefs() throws -> [String: String] {
+        try db.read { db in
+            var out: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, story FROM briefs WHERE story IS NOT NULL") { out[row["id"]] = row["story"] }
+            return out
+        }
+    }
+
     /// Every story id ever used (active or retired), so a new id never reuses an old one.
     public func knownStoryIds() throws -> Set<String> {
         try db.read { db in Set(try String.fetchAll(db, sql: "SELECT id FROM stories")) }

@@ -12,13 +12,7 @@ public enum TextNormalizer {
     /// - Complexity: O(bytes of `text`), no allocation per token.
     @inlinable
     public static func forEachToken(in text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
-        var text = text
-        text.withUTF8 { bytes in
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 256) { scratch in
-                var tokenizer = TokenScanner(scratch: scratch)
-                tokenizer.scan(bytes, body)
-            }
-        }
+        forEachToken(in: Substring(text), body)
     }
 
     /// Calls `body` with the folded UTF-8 bytes of each token of a substring (see the `String` overload).
