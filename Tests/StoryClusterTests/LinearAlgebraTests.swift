@@ -48,3 +48,22 @@ import LinearAlgebra
         return out
     }
 }
+
+@Suite struct CholeskyQRTests {
+    @Test func choleskyQR2GivesAnOrthonormalBasisOfTheSameSpace() {
+        var rng = SeededRNG(seed: 3)
+        var a = Matrix(rows: 200, columns: 12)
+        for i in 0..<a.values.count { a.values[i] = Float(Int.random(in: -1000...1000, using: &rng)) / 1000 }
+        var q = a
+        #expect(LAPACK.choleskyOrthonormalize(&q))
+        let qtq = BLAS.multiply(Matrix(rows: 12, columns: 200, values: (0..<(12 * 200)).map { q[$0 % 200, $0 / 200] }), q)
+        for i in 0..<12 { for j in 0..<12 { #expect(abs(qtq[i, j] - (i == j ? 1 : 0)) < 1e-4) } }
+        // Same column space: projecting a onto q reproduces a.
+        let qt = Matrix(rows: 12, columns: 200, values: (0..<(12 * 200)).map { q[$0 % 200, $0 / 200] })
+        let projected = BLAS.multiply(q, BLAS.multiply(qt, a))
+        for (x, y) in zip(projected.values, a.values) { #expect(abs(x - y) < 1e-3) }
+        // Rank-deficient input: the Cholesky step breaks down and says so instead of returning garbage.
+        var deficient = Matrix(rows: 50, columns: 3, values: (0..<150).map { Float($0 % 3 == 2 ? 0 : 1) })
+        #expect(!LAPACK.choleskyOrthonormalize(&deficient))
+    }
+}

@@ -28,10 +28,10 @@ public struct RandomizedSVD: Sendable {
         var omega = Matrix(rows: n, columns: ell)
         var rng = SplitMix64(seed: seed)
         for i in 0..<omega.values.count { omega.values[i] = Float(Self.gaussian(&rng)) }
-        var q = try LAPACK.qr(Self.transposeTimes(x, omega)).q            // V×ℓ
+        var q = try Self.orthonormalize(Self.transposeTimes(x, omega))      // V×ℓ
         for _ in 0..<powerIterations {
-            let w = try LAPACK.qr(Self.times(x, q)).q                      // n×ℓ
-            q = try LAPACK.qr(Self.transposeTimes(x, w)).q                  // V×ℓ
+            let w = try Self.orthonormalize(Self.times(x, q))               // n×ℓ
+            q = try Self.orthonormalize(Self.transposeTimes(x, w))           // V×ℓ
         }
         let b = Self.times(x, q)                                            // n×ℓ
         var gram = Matrix(rows: ell, columns: ell)
@@ -57,6 +57,14 @@ public struct RandomizedSVD: Sendable {
         return z
     }
 
+    /// An orthonormal basis of the columns of `m`: CholeskyQR2 (BLAS-3, fast on tall-skinny sketches), falling back
+    /// to Householder QR when the sketch is too ill-conditioned for it in single precision.
+    static func orthonormalize(_ m: Matrix) throws -> Matrix {
+        var fast = m
+        if LAPACK.choleskyOrthonormalize(&fast) { return fast }
+        return try LAPACK.qr(m).q
+    }
+
     /// X·D for sparse X (n×V) and dense D (V×c).
     static func times(_ x: SparseRows, _ d: Matrix) -> Matrix {
         let c = d.columns
@@ -79,23 +87,37 @@ public struct RandomizedSVD: Sendable {
         return out
     }
 
-    /// Xᵀ·D for sparse X (n×V) and dense D (n×c): a V×c result.
+    /// Xᵀ·D for sparse X (n×V) and dense D (n×c): a V×c result. Each core accumulates a slice of the rows into its
+    /// own V×c buffer (scattered writes cannot be shared), then the buffers are summed.
     static func transposeTimes(_ x: SparseRows, _ d: Matrix) -> Matrix {
-        let c = d.columns
-        var out = Matrix(rows: x.columnCount, columns: c)
-        out.values.withUnsafeMutableBufferPointer { o in
+        let c = d.columns, v = x.columnCount, n = x.rowCount
+        let parts = n >= 4096 ? max(1, ProcessInfo.processInfo.activeProcessorCount) : 1
+        var partial = [[Float]](repeating: [], count: parts)
+        partial.withUnsafeMutableBufferPointer { out in
             d.values.withUnsafeBufferPointer { dv in
-                for i in 0..<x.rowCount {
-                    let src = dv.baseAddress! + i * c
-                    for k in x.rowStart[i]..<x.rowStart[i + 1] {
-                        let w = x.values[k]
-                        let row = o.baseAddress! + Int(x.columns[k]) * c
-                        for j in 0..<c { row[j] += w * src[j] }
+                DispatchQueue.concurrentPerform(iterations: parts) { p in
+                    var acc = [Float](repeating: 0, count: v * c)
+                    acc.withUnsafeMutableBufferPointer { o in
+                        for i in (n * p / parts)..<(n * (p + 1) / parts) {
+                            let src = dv.baseAddress! + i * c
+                            for k in x.rowStart[i]..<x.rowStart[i + 1] {
+                                let w = x.values[k]
+                                let row = o.baseAddress! + Int(x.columns[k]) * c
+                                for j in 0..<c { row[j] += w * src[j] }
+                            }
+                        }
                     }
+                    out[p] = acc
                 }
             }
         }
-        return out
+        var total = Matrix(rows: v, columns: c, values: partial[0])
+        for p in 1..<parts {
+            total.values.withUnsafeMutableBufferPointer { t in
+                partial[p].withUnsafeBufferPointer { q in for j in 0..<t.count { t[j] += q[j] } }
+            }
+        }
+        return total
     }
 
     /// A standard normal draw (Box–Muller).
