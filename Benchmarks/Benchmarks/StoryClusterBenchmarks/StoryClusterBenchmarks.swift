@@ -87,6 +87,15 @@ let storyBenchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations { blackHole(NearestNeighbours.search(z, k: 30)) }
     }
 
+    for (rows, columns) in [(512, 8192), (512, 4096), (256, 8192), (1024, 4096), (512, 2048)] {
+        Benchmark("similarity tiles \(rows)×\(columns), 20k×20k×100 (80 GFLOP)", configuration: slow) { benchmark in
+            let saved = (NearestNeighbours.rowBlock, NearestNeighbours.columnBlock)
+            (NearestNeighbours.rowBlock, NearestNeighbours.columnBlock) = (rows, columns)
+            defer { (NearestNeighbours.rowBlock, NearestNeighbours.columnBlock) = saved }
+            for _ in benchmark.scaledIterations { blackHole(NearestNeighbours.search(z, k: 30)) }
+        }
+    }
+
     Benchmark("raw sgemm 4096×4096×100 (3.4 GFLOP), all cores", configuration: slow) { benchmark in
         let a = Matrix(rows: 4096, columns: 100, values: Array(z.values.prefix(4096 * 100)))
         for _ in benchmark.scaledIterations { blackHole(BLAS.multiply(a, a, transposeB: true)) }

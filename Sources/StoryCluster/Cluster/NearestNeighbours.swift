@@ -20,10 +20,11 @@ public struct NeighbourGraph: Sendable {
 /// Exact k-nearest-neighbour search with tiled `sgemm`: each tile of row block × column block is one BLAS call,
 /// and only the running top k per row is kept, so memory is O(n·k + tile), never n×n.
 public enum NearestNeighbours {
-    /// Rows per tile.
-    public static var rowBlock = 1024
+    /// Rows per tile. Tiles of 512 × 2048 floats (4 MB per thread) stay in cache while they are scanned: measured
+    /// 580 ms for 20k × 20k × 100 against 770 ms with 1024 × 8192 tiles (Benchmarks/README.md).
+    public static var rowBlock = 512
     /// Columns per tile.
-    public static var columnBlock = 8192
+    public static var columnBlock = 2048
 
     /// Top-`k` neighbours of each row of `z` (self excluded). Ties go to the smaller index.
     ///
