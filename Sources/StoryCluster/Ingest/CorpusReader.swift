@@ -269,6 +269,7 @@ public struct CorpusReader: Sendable {
 
     static let documentKeyNames = ["text", "id", "title", "source", "published", "url", "lang"]
     static let documentKeys = documentKeyNames.map { Array($0.utf8) }
+    static let documentKeyIndex = Dictionary(uniqueKeysWithValues: documentKeyNames.enumerated().map { ($1, $0) })
 
     func parseJSONLine(_ line: UnsafeBufferPointer<UInt8>, lineNo: Int, relative: String, into out: inout Corpus) {
         if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
@@ -293,19 +294,19 @@ public struct CorpusReader: Sendable {
         } catch {
             return skip("malformed JSON: \(error)")
         }
-        var fields: [String: JSONField] = [:]
-        for (k, v) in zip(Self.documentKeyNames, values) where v != nil { fields[k] = v }
-        guard let textField = fields["text"] else { return skip("document has no \"text\" field") }
+        // Positions follow `documentKeyNames`; no per-line dictionary.
+        func field(_ key: String) -> JSONField? { values[Self.documentKeyIndex[key]!] }
+        guard let textField = field("text") else { return skip("document has no \"text\" field") }
         guard case .string(let rawText) = textField else { return skip("\"text\" is not a string") }
         let text = rawText.trimmed
         guard !text.isEmpty else { return skip("\"text\" is empty") }
         var id = "\(relative):\(lineNo)"
-        if let f = fields["id"] {
+        if let f = field("id") {
             if let s = f.stringOrNumber, !s.isEmpty { id = s }
             else if f != .null { return skip("\"id\" is not a string or number") }
         }
         func optionalString(_ key: String) -> String? {
-            guard let f = fields[key] else { return nil }
+            guard let f = field(key) else { return nil }
             switch f {
             case .string(let s): return s.isEmpty ? nil : s
             case .null: return nil

@@ -282,6 +282,8 @@ extension Unicode.Scalar {
 extension String {
     /// The string without leading and trailing white space.
     var trimmed: String {
+        // Most texts have nothing to trim: answer from the end bytes without copying.
+        if let f = utf8.first, let l = utf8.last, f > 0x20, f < 0x80, l > 0x20, l < 0x80 { return self }
         var s = Substring(self)
         while let f = s.first, f.isWhitespace { s.removeFirst() }
         while let l = s.last, l.isWhitespace { s.removeLast() }
