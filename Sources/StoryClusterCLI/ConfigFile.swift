@@ -26,6 +26,9 @@ enum ConfigFile {
       time_window_hours: 48       # no time penalty within this gap
       time_decay_hours: 48        # e-folding time of the penalty beyond the window
       seed: 42                    # SVD seed
+      bigrams: false              # word pairs as extra terms
+      name_boost: 0               # extra weight for capitalised names mid-sentence (0 = off)
+      dateline_terms: false       # add the dateline place to the text clustered
     """
 
     /// Settings from `path`, starting from `base`; the reader's line limit is returned alongside.
@@ -79,7 +82,15 @@ enum ConfigFile {
         if (bands == nil) != (rows == nil) { throw fail("dedup.bands", "set bands and rows together (or neither)") }
         if let b = bands, let r = rows { s.dedup.lsh = LSHParams(bands: b, rows: r) }
         let st = try section("stories", ["threshold", "dimensions", "neighbours", "smoothing", "half_reliable_tokens",
-                                          "time_window_hours", "time_decay_hours", "seed"])
+                                          "time_window_hours", "time_decay_hours", "seed", "bigrams", "name_boost", "dateline_terms"])
+        func flag(_ key: String) throws -> Bool? {
+            guard let v = st[key], !(v is NSNull) else { return nil }
+            guard let b = v as? Bool else { throw fail("stories.\(key)", "expected true or false") }
+            return b
+        }
+        if let v = try flag("bigrams") { s.stories.bigrams = v }
+        if let v = try number(st, "stories", "name_boost") { s.stories.nameBoost = Float(v) }
+        if let v = try flag("dateline_terms") { s.stories.datelineTerms = v }
         if let v = try number(st, "stories", "threshold") { s.stories.threshold = Float(v) }
         if let v = try integer(st, "stories", "dimensions") { s.stories.dimensions = v }
         if let v = try integer(st, "stories", "neighbours") { s.stories.neighbours = v }

@@ -93,6 +93,15 @@ struct SettingsOptions: ParsableArguments {
     @Option(help: "Stories: hours within which publication times do not penalise a merge (default 48).")
     var timeWindow: Double?
 
+    @Flag(help: "Stories: also use pairs of consecutive words as terms (off by default).")
+    var bigrams = false
+
+    @Option(help: "Stories: extra weight for names written with a capital mid-sentence, e.g. 1 (default 0: off).")
+    var nameBoost: Float?
+
+    @Flag(help: "Stories: add each brief's dateline place to the text clustered (off by default).")
+    var datelineTerms = false
+
     func validate() throws {
         if let s = shingle, ShingleConfig.Kind(rawValue: s) == nil { throw ValidationError("--shingle must be word or char") }
         if let l = lsh, Self.parseLSH(l) == nil { throw ValidationError("--lsh must be BANDSxROWS, e.g. 16x8, got \(l)") }
@@ -118,6 +127,9 @@ struct SettingsOptions: ParsableArguments {
         if let v = storyThreshold { s.stories.threshold = v }
         if let v = dimensions { s.stories.dimensions = v }
         if let v = timeWindow { s.stories.timeWindowHours = v }
+        if bigrams { s.stories.bigrams = true }
+        if let v = nameBoost { s.stories.nameBoost = v }
+        if datelineTerms { s.stories.datelineTerms = true }
         try ConfigFile.validate(s, path: "command line")
         return s
     }

@@ -118,3 +118,21 @@ import LinearAlgebra
         #expect(before.intersection(after).count >= before.count * 9 / 10, "story ids changed: \(before.subtracting(after).count) of \(before.count)")
     }
 }
+
+@Suite struct TfidfOptionTests {
+    @Test func bigramsAndNameBoostChangeTheVectors() {
+        var config = TfidfConfig()
+        config.bigrams = true
+        let (model, _) = TfidfModel.fit(["The storm hit Miami on Sunday", "A storm hit the coast"], config: config)
+        #expect(model.terms.contains("storm hit") && model.terms.contains("hit miami"))
+        #expect(!model.terms.contains("the storm"), "pairs are built from content words only")
+        var boosted = TfidfConfig()
+        boosted.nameBoost = 1
+        let text = "officials said Miami braced for the storm"
+        let plain = TfidfModel.fit([text, "storm season"]).rows, named = TfidfModel.fit([text, "storm season"], config: boosted).rows
+        let miami = TfidfModel.fit([text, "storm season"]).model.terms.firstIndex(of: "miami")!
+        func weight(_ r: SparseRows) -> Float { zip(r.columns[0..<r.rowStart[1]], r.values[0..<r.rowStart[1]]).first { $0.0 == Int32(miami) }!.1 }
+        #expect(weight(named) > weight(plain) * 1.3)
+        #expect(TfidfModel.nameHashes("Storm Hits Miami Beach Hard").isEmpty, "title-case headlines are not names")
+    }
+}

@@ -13,6 +13,12 @@ public struct StoryConfig: Hashable, Sendable {
     public var seed: UInt64 = 42
     /// Candidate neighbours per brief k.
     public var neighbours = 30
+    /// Word pairs as extra TF-IDF terms (off by default: no measured gain; see `TfidfConfig.bigrams`).
+    public var bigrams = false
+    /// Extra weight for names written with a capital mid-sentence (0 = off; see `TfidfConfig.nameBoost`).
+    public var nameBoost: Float = 0
+    /// Add the dateline's place to the text clustered (off by default; measured in the cluster README).
+    public var datelineTerms = false
     /// Nearest neighbours mixed into each vector (m).
     public var smoothing = 3
     /// Distinct content tokens at which a text counts as half reliable (L0).
@@ -87,9 +93,11 @@ public struct StoryClusterer: Sendable {
     public init(config: StoryConfig = StoryConfig()) { self.config = config }
 
     /// The text a brief is clustered on: its headline (when not already its first words) and body.
-    public static func matchingText(_ b: Brief) -> String {
-        guard let t = b.title, !b.text.hasPrefix(t) else { return b.text }
-        return t + "\n" + b.text
+    public static func matchingText(_ b: Brief, dateline: Bool = false) -> String {
+        var text = b.text
+        if let t = b.title, !b.text.hasPrefix(t) { text = t + "\n" + text }
+        if dateline, let d = b.dateline { text = d + "\n" + text }
+        return text
     }
 
     /// Labels canonical briefs with a cluster (the smallest index of the cluster), returning the labels and the
@@ -98,7 +106,10 @@ public struct StoryClusterer: Sendable {
         let n = briefs.count
         guard n > 1 else { return (Array(0..<n), nil, nil) }
         var clock = Date()
-        let (model, rows) = TfidfModel.fit(briefs.map(Self.matchingText))
+        var tfidf = TfidfConfig()
+        tfidf.bigrams = config.bigrams
+        tfidf.nameBoost = config.nameBoost
+        let (model, rows) = TfidfModel.fit(briefs.map { Self.matchingText($0, dateline: config.datelineTerms) }, config: tfidf)
         timings.append(("vectorise", Date().timeIntervalSince(clock)))
         clock = Date()
         var svd = RandomizedSVD()

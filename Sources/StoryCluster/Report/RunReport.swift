@@ -216,6 +216,9 @@ public enum SettingsJSON {
         w.key("time_window_hours"); w.double(c.timeWindowHours, digits: 1)
         w.key("time_decay_hours"); w.double(c.timeDecayHours, digits: 1)
         w.field("seed", Int(truncatingIfNeeded: c.seed))
+        w.key("bigrams"); w.bool(c.bigrams)
+        w.key("name_boost"); w.double(Double(c.nameBoost), digits: 2)
+        w.key("dateline_terms"); w.bool(c.datelineTerms)
         w.endObject()
     }
 }

@@ -23,6 +23,11 @@ public struct TfidfConfig: Hashable, Sendable {
     public var stopWords: Set<String> = StopWords.all
     /// Tokens shorter than this many bytes are dropped (single letters and digits carry no story).
     public var minTokenBytes = 2
+    /// Also count pairs of consecutive content words as terms. Off: measured −0.01…+0.01 on ECB+ and UCI.
+    public var bigrams = false
+    /// Multiply the weight of words written with a capital inside a sentence (names) by 1 + this. Off (0):
+    /// measured ±0.01–0.03 on ECB+ and UCI.
+    public var nameBoost: Float = 0
     /// The default settings.
     public init() {}
 }
@@ -51,46 +56,94 @@ public struct TfidfModel: Sendable {
         var terms: [String] = []
         var df: [Int] = []
         var docs = [[(Int32, Int32)]]()
+        var boosted = [Set<Int32>]()
         docs.reserveCapacity(texts.count)
         var ids: [Int32] = []
         for text in texts {
             ids.removeAll(keepingCapacity: true)
-            TextNormalizer.forEachToken(in: text) { bytes in
-                guard bytes.count >= config.minTokenBytes else { return }
-                let h = Hashing.bytes(bytes)
-                guard !stop.contains(h) else { return }
-                if let c = columnOf[h] { ids.append(c); return }
-                let c = Int32(terms.count)
-                columnOf[h] = c
-                terms.append(String(decoding: bytes, as: UTF8.self))
-                df.append(0)
+            let names = config.nameBoost > 0 ? Self.nameHashes(text) : []
+            var named = Set<Int32>()
+            Self.forEachTerm(text, config: config, stop: stop) { h, term, isName in
+                let c: Int32
+                if let known = columnOf[h] {
+                    c = known
+                } else {
+                    c = Int32(terms.count)
+                    columnOf[h] = c
+                    terms.append(term())
+                    df.append(0)
+                }
                 ids.append(c)
+                if isName(names) { named.insert(c) }
             }
             let counts = TfidfModel.countRuns(&ids)
             for (c, _) in counts { df[Int(c)] += 1 }
             docs.append(counts)
+            boosted.append(named)
         }
         let n = Double(texts.count)
         let idf = df.map { Float(log((1 + n) / (1 + Double($0))) + 1) }
         let model = TfidfModel(terms: terms, idf: idf, documentCount: texts.count, config: config, columnOf: columnOf, stopHashes: stop)
-        return (model, model.rows(docs))
+        return (model, model.rows(docs, boosted: boosted))
     }
 
     /// TF-IDF rows of new texts under this model (terms it never saw are dropped).
     public func transform(_ texts: [String]) -> SparseRows {
         var ids: [Int32] = []
         var docs = [[(Int32, Int32)]]()
+        var boosted = [Set<Int32>]()
         docs.reserveCapacity(texts.count)
         for text in texts {
             ids.removeAll(keepingCapacity: true)
-            TextNormalizer.forEachToken(in: text) { bytes in
-                guard bytes.count >= config.minTokenBytes else { return }
-                let h = Hashing.bytes(bytes)
-                if !stopHashes.contains(h), let c = columnOf[h] { ids.append(c) }
+            let names = config.nameBoost > 0 ? Self.nameHashes(text) : []
+            var named = Set<Int32>()
+            Self.forEachTerm(text, config: config, stop: stopHashes) { h, _, isName in
+                guard let c = columnOf[h] else { return }
+                ids.append(c)
+                if isName(names) { named.insert(c) }
             }
             docs.append(TfidfModel.countRuns(&ids))
+            boosted.append(named)
         }
-        return rows(docs)
+        return rows(docs, boosted: boosted)
+    }
+
+    /// Calls `body` with each term's hash, a builder for its text (only called for new terms) and a test of
+    /// whether it is a name: content words, then (with `bigrams`) pairs of consecutive content words.
+    static func forEachTerm(_ text: String, config: TfidfConfig, stop: Set<UInt64>,
+                            _ body: (UInt64, () -> String, (Set<UInt64>) -> Bool) -> Void) {
+        var previous: (hash: UInt64, text: String)?
+        TextNormalizer.forEachToken(in: text) { bytes in
+            guard bytes.count >= config.minTokenBytes else { previous = nil; return }
+            let h = Hashing.bytes(bytes)
+            guard !stop.contains(h) else { previous = nil; return }
+            body(h, { String(decoding: bytes, as: UTF8.self) }, { $0.contains(h) })
+            guard config.bigrams else { return }
+            let word = String(decoding: bytes, as: UTF8.self)
+            if let p = previous {
+                body(Hashing.mix(Hashing.combine(p.hash, h) ^ 0xB16A), { p.text + " " + word }, { _ in false })
+            }
+            previous = (h, word)
+        }
+    }
+
+    /// Hashes of the folded tokens of words that start with a capital inside a sentence (not after `.!?:` or at the
+    /// start of a line), i.e. names; title-case headlines are skipped as a whole.
+    static func nameHashes(_ text: String) -> Set<UInt64> {
+        var out = Set<UInt64>()
+        for line in text.split(whereSeparator: \.isNewline) {
+            let words = line.split(separator: " ")
+            let capitalised = words.filter { $0.first?.isUppercase == true }.count
+            if words.count > 2 && capitalised * 10 >= words.count * 6 { continue }  // a Title Case Headline
+            var sentenceStart = true
+            for w in words {
+                if !sentenceStart, w.first?.isUppercase == true {
+                    TextNormalizer.forEachToken(in: w) { out.insert(Hashing.bytes($0)) }
+                }
+                sentenceStart = w.last.map { ".!?:".contains($0) } ?? false
+            }
+        }
+        return out
     }
 
     static func countRuns(_ ids: inout [Int32]) -> [(Int32, Int32)] {
@@ -106,16 +159,17 @@ public struct TfidfModel: Sendable {
         return out
     }
 
-    func rows(_ docs: [[(Int32, Int32)]]) -> SparseRows {
+    func rows(_ docs: [[(Int32, Int32)]], boosted: [Set<Int32>]) -> SparseRows {
         var rowStart = [0]
         rowStart.reserveCapacity(docs.count + 1)
         var columns: [Int32] = []
         var values: [Float] = []
-        for d in docs {
+        for (doc, d) in docs.enumerated() {
             let start = values.count
             var norm: Float = 0
             for (c, count) in d {
-                let w = (1 + log(Float(count))) * idf[Int(c)]
+                var w = (1 + log(Float(count))) * idf[Int(c)]
+                if config.nameBoost > 0, boosted[doc].contains(c) { w *= 1 + config.nameBoost }
                 columns.append(c)
                 values.append(w)
                 norm += w * w
