@@ -83,17 +83,25 @@ public struct SketchBatch: Sendable {
     public var permutations: Int
     /// n × k signature values, row-major.
     public var signatures: [UInt32]
-    /// Concatenated sorted shingle sets.
-    public var shingles: [UInt64]
-    /// shingles of text i are `shingles[offsets[i]..<offsets[i+1]]`.
-    public var offsets: [Int]
+    /// Sorted shingle sets, concatenated per worker chunk (not copied into one array: that cost 48 MB per 100k).
+    public var shingleChunks: [[UInt64]]
+    /// Chunk, start within it and length of each text's shingle set.
+    public var chunkOf: [Int32], starts: [Int32], counts: [Int32]
     /// Exact-duplicate key of each text (hash of its normalised token sequence).
     public var exactKeys: [UInt64]
-    /// Token (or byte) length proxy of each text: its shingle count.
-    public var shingleCounts: [Int] { (0..<count).map { offsets[$0 + 1] - offsets[$0] } }
 
+    /// Number of distinct shingles of text `i`.
+    public func shingleCount(_ i: Int) -> Int { Int(counts[i]) }
+    /// Calls `body` with text `i`'s sorted shingle set.
+    public func withShingles<R>(_ i: Int, _ body: (UnsafeBufferPointer<UInt64>) -> R) -> R {
+        shingleChunks[Int(chunkOf[i])].withUnsafeBufferPointer { all in
+            body(UnsafeBufferPointer(rebasing: all[Int(starts[i])..<Int(starts[i] + counts[i])]))
+        }
+    }
     /// The shingle set of text `i`.
-    public func shingleSet(_ i: Int) -> ArraySlice<UInt64> { shingles[offsets[i]..<offsets[i + 1]] }
+    public func shingleSet(_ i: Int) -> ArraySlice<UInt64> {
+        shingleChunks[Int(chunkOf[i])][Int(starts[i])..<Int(starts[i] + counts[i])]
+    }
     /// The signature of text `i`.
     public func signature(_ i: Int) -> ArraySlice<UInt32> { signatures[(i * permutations)..<((i + 1) * permutations)] }
 }
@@ -115,48 +123,45 @@ public struct Deduplicator: Sendable {
         let n = texts.count
         let k = config.permutations
         let hasher = MinHasher(permutations: k, seed: config.seed)
-        var signatures = [UInt32](repeating: .max, count: n * k)
+        // Every row is written by `sign` (all .max for an empty set), so the storage starts uninitialised:
+        // filling 51 MB per 100k briefs first would only touch every page twice.
+        var signatures = [UInt32](unsafeUninitializedCapacity: n * k) { _, count in count = n * k }
         var exactKeys = [UInt64](repeating: 0, count: n)
         let chunks = n == 0 ? 0 : min(n, max(1, ProcessInfo.processInfo.activeProcessorCount) * 8)
         var chunkShingles = [[UInt64]](repeating: [], count: chunks)
-        var chunkOffsets = [[Int]](repeating: [], count: chunks)
+        var chunkOf = [Int32](repeating: 0, count: n), starts = [Int32](repeating: 0, count: n), counts = [Int32](repeating: 0, count: n)
         let shingleConfig = config.shingles
         signatures.withUnsafeMutableBufferPointer { sig in
             exactKeys.withUnsafeMutableBufferPointer { keys in
                 chunkShingles.withUnsafeMutableBufferPointer { outShingles in
-                    chunkOffsets.withUnsafeMutableBufferPointer { outOffsets in
-                        DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                            let lo = n * c / chunks, hi = n * (c + 1) / chunks
-                            var shingler = Shingler(shingleConfig)
-                            var local: [UInt64] = []
-                            local.reserveCapacity((hi - lo) * 64)
-                            var offsets: [Int] = [0]
-                            offsets.reserveCapacity(hi - lo + 1)
-                            for i in lo..<hi {
-                                let start = local.count
-                                keys[i] = shingler.shingles(of: Boilerplate.strip(texts[i]), into: &local)
-                                local.withUnsafeBufferPointer { all in
-                                    hasher.sign(UnsafeBufferPointer(rebasing: all[start...]), into: sig.baseAddress! + i * k)
+                    chunkOf.withUnsafeMutableBufferPointer { chunkOf in
+                        starts.withUnsafeMutableBufferPointer { starts in
+                            counts.withUnsafeMutableBufferPointer { counts in
+                                DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                                    let lo = n * c / chunks, hi = n * (c + 1) / chunks
+                                    var shingler = Shingler(shingleConfig)
+                                    var local: [UInt64] = []
+                                    local.reserveCapacity((hi - lo) * 64)
+                                    for i in lo..<hi {
+                                        let start = local.count
+                                        keys[i] = shingler.shingles(of: Boilerplate.strip(texts[i]), into: &local)
+                                        local.withUnsafeBufferPointer { all in
+                                            hasher.sign(UnsafeBufferPointer(rebasing: all[start...]), into: sig.baseAddress! + i * k)
+                                        }
+                                        chunkOf[i] = Int32(c)
+                                        starts[i] = Int32(start)
+                                        counts[i] = Int32(local.count - start)
+                                    }
+                                    outShingles[c] = local
                                 }
-                                offsets.append(local.count)
                             }
-                            outShingles[c] = local
-                            outOffsets[c] = offsets
                         }
                     }
                 }
             }
         }
-        var shingles: [UInt64] = []
-        shingles.reserveCapacity(chunkShingles.reduce(0) { $0 + $1.count })
-        var offsets: [Int] = [0]
-        offsets.reserveCapacity(n + 1)
-        for c in 0..<chunks {
-            let base = shingles.count
-            shingles.append(contentsOf: chunkShingles[c])
-            for o in chunkOffsets[c].dropFirst() { offsets.append(base + o) }
-        }
-        return SketchBatch(count: n, permutations: k, signatures: signatures, shingles: shingles, offsets: offsets, exactKeys: exactKeys)
+        return SketchBatch(count: n, permutations: k, signatures: signatures, shingleChunks: chunkShingles,
+                           chunkOf: chunkOf, starts: starts, counts: counts, exactKeys: exactKeys)
     }
 
     /// Deduplicates briefs; canonical order is earliest published, then longest text, then smallest id.
@@ -177,7 +182,7 @@ public struct Deduplicator: Sendable {
         var clock = Date()
         let batch = sketch(texts)
         stats.signSeconds = Date().timeIntervalSince(clock)
-        stats.shingleBytesPerBrief = n == 0 ? 0 : Double(batch.shingles.count * 8) / Double(n)
+        stats.shingleBytesPerBrief = n == 0 ? 0 : Double(batch.counts.reduce(0) { $0 + Int($1) } * 8) / Double(n)
         guard n > 0 else { return DedupResult(groups: [], canonicalOf: [], similarity: [], stats: stats) }
 
         // rank[i]: position of brief i in canonical priority (0 = best).
@@ -191,11 +196,11 @@ public struct Deduplicator: Sendable {
         firstByKey.reserveCapacity(n)
         for i in order {
             let key = batch.exactKeys[i]
-            if batch.offsets[i + 1] == batch.offsets[i] { exactRep[i] = i; continue }  // empty text: never a duplicate
+            if batch.counts[i] == 0 { exactRep[i] = i; continue }  // empty text: never a duplicate
             if let rep = firstByKey[key] { exactRep[i] = rep; stats.exactDuplicates += 1 } else { firstByKey[key] = i; exactRep[i] = i }
         }
         // Representatives, in canonical order, go through LSH.
-        let reps = order.filter { exactRep[$0] == $0 && batch.offsets[$0 + 1] > batch.offsets[$0] }
+        let reps = order.filter { exactRep[$0] == $0 && batch.counts[$0] > 0 }
         let bands = lsh.bands
         var keys = [UInt64](repeating: 0, count: reps.count * bands)
         keys.withUnsafeMutableBufferPointer { out in
@@ -262,7 +267,7 @@ public struct Deduplicator: Sendable {
         let chunks = candidates.isEmpty ? 0 : min(candidates.count, ProcessInfo.processInfo.activeProcessorCount * 4)
         var parts = [[(Int, Int, Double)]](repeating: [], count: chunks)
         parts.withUnsafeMutableBufferPointer { out in
-            batch.shingles.withUnsafeBufferPointer { sh in
+            do {
                 batch.signatures.withUnsafeBufferPointer { sig in
                     DispatchQueue.concurrentPerform(iterations: chunks) { c in
                         let lo = candidates.count * c / chunks, hi = candidates.count * (c + 1) / chunks
@@ -275,8 +280,7 @@ public struct Deduplicator: Sendable {
                             let s: Double
                             if exact {
                                 if estimate < threshold - 0.25 { continue }
-                                s = jaccard(UnsafeBufferPointer(rebasing: sh[batch.offsets[i]..<batch.offsets[i + 1]]),
-                                            UnsafeBufferPointer(rebasing: sh[batch.offsets[j]..<batch.offsets[j + 1]]))
+                                s = batch.withShingles(i) { a in batch.withShingles(j) { b in jaccard(a, b) } }
                             } else {
                                 s = estimate
                             }
