@@ -31,8 +31,8 @@ enum ConfigFile {
       dateline_terms: false       # add the dateline place to the text clustered
     """
 
-    /// Settings from `path`, starting from `base`; the reader's line limit is returned alongside.
-    static func load(_ path: String, into base: RunSettings, maxLineBytes: inout Int) throws -> RunSettings {
+    /// Settings from `path`, starting from `base`.
+    static func load(_ path: String, into base: RunSettings) throws -> RunSettings {
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw CLIFailure(message: "\(path): cannot read config file", code: 64)
         }
@@ -68,7 +68,7 @@ enum ConfigFile {
             return Int(d)
         }
         let reader = try section("reader", ["max_line_bytes"])
-        if let v = try integer(reader, "reader", "max_line_bytes") { maxLineBytes = v }
+        if let v = try integer(reader, "reader", "max_line_bytes") { s.maxLineBytes = v }
         let d = try section("dedup", ["threshold", "shingle", "shingle_size", "permutations", "seed", "bands", "rows"])
         if let v = try number(d, "dedup", "threshold") { s.dedup.threshold = v }
         if let v = d["shingle"], !(v is NSNull) {

@@ -133,9 +133,8 @@ struct Tune: ParsableCommand {
 
     func run() throws {
         let gold = try loadLabels(labels, field: field)
-        var configuredLimit = 8 << 20
-        let base = try settingsOptions.settings(maxLineBytes: &configuredLimit)
-        let corpus = try corpusOptions.read(configuredLimit: configuredLimit)
+        let base = try settingsOptions.settings()
+        let corpus = try corpusOptions.read(base)
         let values: [Double] = field == .story ? stride(from: 0.7, through: 1.5, by: 0.1).map { $0 } : stride(from: 0.5, through: 0.95, by: 0.05).map { $0 }
         var out = field == .story ? "story_threshold" : "dup_threshold"
         out += "  B3-P   B3-R   B3-F1  pair-F1  ARI    NMI    clusters\n"

@@ -25,18 +25,27 @@ struct CorpusOptions: ParsableArguments {
         if let m = maxLineBytes, m <= 0 { throw ValidationError("--max-line-bytes must be positive") }
     }
 
-    /// Reads the corpus, printing each skip on stderr unless quiet. `configuredLimit` comes from `--config`.
-    func read(configuredLimit: Int? = nil, guessLanguage: Bool = true) throws -> Corpus {
+    /// The reader for these options: `--max-line-bytes` wins over the settings (defaults or `--config`).
+    func reader(_ settings: RunSettings, guessLanguage: Bool = true) -> CorpusReader {
         var reader = CorpusReader()
         reader.guessLanguage = guessLanguage
-        reader.maxLineBytes = maxLineBytes ?? configuredLimit ?? reader.maxLineBytes
+        reader.maxLineBytes = maxLineBytes ?? settings.maxLineBytes
+        return reader
+    }
+
+    /// Prints each skipped input on stderr unless quiet.
+    func reportSkipped(_ corpus: Corpus) {
+        guard !quiet else { return }
+        for s in corpus.skipped { Console.error("storycluster: \(s)") }
+    }
+
+    /// Reads the corpus, printing each skip on stderr unless quiet.
+    func read(_ settings: RunSettings = RunSettings(), guessLanguage: Bool = true) throws -> Corpus {
         let result: Corpus
-        do { result = try reader.read(corpus) } catch let e as StoryClusterError {
+        do { result = try reader(settings, guessLanguage: guessLanguage).read(corpus) } catch let e as StoryClusterError {
             throw CLIFailure(message: e.description, code: ExitStatus.failure)
         }
-        if !quiet {
-            for s in result.skipped { Console.error("storycluster: \(s)") }
-        }
+        reportSkipped(result)
         return result
     }
 }
@@ -113,10 +122,10 @@ struct SettingsOptions: ParsableArguments {
         return LSHParams(bands: parts[0], rows: parts[1])
     }
 
-    /// Defaults, then the config file, then flags; `maxLineBytes` is updated from the file when it sets it.
-    func settings(maxLineBytes: inout Int) throws -> RunSettings {
+    /// Defaults, then the config file, then flags.
+    func settings() throws -> RunSettings {
         var s = RunSettings()
-        if let config { s = try ConfigFile.load(config, into: s, maxLineBytes: &maxLineBytes) }
+        if let config { s = try ConfigFile.load(config, into: s) }
         if let v = threshold { s.dedup.threshold = v }
         if let v = shingle, let kind = ShingleConfig.Kind(rawValue: v) {
             s.dedup.shingles = ShingleConfig(kind: kind, size: kind == .word ? 3 : 5)

@@ -41,13 +41,12 @@ func makeLogger(_ options: CorpusOptions) -> Logger {
 /// Reads the corpus and runs the whole pipeline with the resolved settings, reporting progress on a terminal.
 func runPipeline(_ corpusOptions: CorpusOptions, _ settingsOptions: SettingsOptions) throws -> RunReport {
     let logger = makeLogger(corpusOptions)
-    var configuredLimit = 8 << 20
-    let settings = try settingsOptions.settings(maxLineBytes: &configuredLimit)
+    let settings = try settingsOptions.settings()
     let progress = Progress(enabled: Console.stderrIsTerminal && !corpusOptions.quiet)
     defer { progress.finish() }
     progress.begin("read", items: 0)
     let start = Date()
-    let corpus = try corpusOptions.read(configuredLimit: configuredLimit)
+    let corpus = try corpusOptions.read(settings)
     let readSeconds = Date().timeIntervalSince(start)
     logger.info("read \(corpus.briefs.count) briefs from \(corpus.filesRead) files in \(String(format: "%.3f", readSeconds)) s")
     let report = try RunReport.make(corpusPath: corpusOptions.corpus, corpus: corpus, settings: settings, readSeconds: readSeconds) { stage in
@@ -115,21 +114,16 @@ extension Run {
     /// The nightly path: open (and lock) the state, reuse unchanged files, commit in one transaction.
     func runWithState(_ path: String) throws -> RunReport {
         let logger = makeLogger(corpusOptions)
-        var configuredLimit = 8 << 20
-        let settings = try settingsOptions.settings(maxLineBytes: &configuredLimit)
+        let settings = try settingsOptions.settings()
         let store: StateStore
         do { store = try StateStore(path: path) } catch let e as StateError {
             throw CLIFailure(message: e.description, code: e.exitCode)
         }
-        var reader = CorpusReader()
-        reader.maxLineBytes = corpusOptions.maxLineBytes ?? configuredLimit
         let progress = Progress(enabled: Console.stderrIsTerminal && !corpusOptions.quiet)
         defer { progress.finish() }
-        let (report, delta) = try NightlyRun.run(corpusPath: corpusOptions.corpus, state: store, reader: reader, settings: settings,
+        let (report, delta) = try NightlyRun.run(corpusPath: corpusOptions.corpus, state: store, reader: corpusOptions.reader(settings), settings: settings,
                                                  rebuild: rebuild, forgetMissing: forgetMissing) { stage in progress.begin(stage, items: 0) }
-        if !corpusOptions.quiet {
-            for s in report.corpus.skipped { Console.error("storycluster: \(s)") }
-        }
+        corpusOptions.reportSkipped(report.corpus)
         logger.info("run \(delta.runId): \(delta.filesParsed) files parsed, \(delta.filesReused) reused, \(delta.newBriefs.count) new briefs")
         var withDelta = report
         withDelta.delta = delta
@@ -172,11 +166,10 @@ struct Dedup: ParsableCommand {
 
     func run() throws {
         let logger = makeLogger(corpusOptions)
-        var configuredLimit = 8 << 20
-        let settings = try settingsOptions.settings(maxLineBytes: &configuredLimit)
+        let settings = try settingsOptions.settings()
         let start = Date()
         // Languages are never shown by `dedup`: skipping the guess saves a pass over every text.
-        let corpus = try corpusOptions.read(configuredLimit: configuredLimit, guessLanguage: false)
+        let corpus = try corpusOptions.read(settings, guessLanguage: false)
         let dedup = Deduplicator(config: settings.dedup).run(corpus.briefs)
         let s = dedup.stats
         logger.info("sign \(s.signSeconds) s, lsh \(s.lshSeconds) s, group \(s.groupSeconds) s")

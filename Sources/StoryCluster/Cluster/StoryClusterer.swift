@@ -140,8 +140,7 @@ public struct StoryClusterer: Sendable {
             for c in 0..<d { v.values[i * d + c] *= scale }
         }
         let hours = briefs.map { $0.published.map { $0.timeIntervalSince1970 / 3600 } }
-        var linkage = AverageLinkage(threshold: config.threshold, timeWindowHours: config.timeWindowHours, timeDecayHours: config.timeDecayHours)
-        linkage.threshold = config.threshold
+        let linkage = AverageLinkage(threshold: config.threshold, timeWindowHours: config.timeWindowHours, timeDecayHours: config.timeDecayHours)
         // The candidate graph uses the first k neighbours.
         var candidates = graph
         if graph.k > config.neighbours {
