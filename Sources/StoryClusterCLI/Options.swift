@@ -99,6 +99,9 @@ struct SettingsOptions: ParsableArguments {
     @Option(help: "Stories: SVD dimensions (default: 100·√(briefs/2500), clamped to 100…400).")
     var dimensions: Int?
 
+    @Option(help: "Stories: canonical briefs above which the neighbour search is approximate (default 200000).")
+    var approximateAbove: Int?
+
     @Option(help: "Stories: hours within which publication times do not penalise a merge (default 48).")
     var timeWindow: Double?
 
@@ -136,6 +139,7 @@ struct SettingsOptions: ParsableArguments {
         if let v = storyThreshold { s.stories.threshold = v }
         if let v = dimensions { s.stories.dimensions = v }
         if let v = timeWindow { s.stories.timeWindowHours = v }
+        if let v = approximateAbove { s.stories.approximateAbove = v }
         if bigrams { s.stories.bigrams = true }
         if let v = nameBoost { s.stories.nameBoost = v }
         if datelineTerms { s.stories.datelineTerms = true }

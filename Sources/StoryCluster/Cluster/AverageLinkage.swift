@@ -35,7 +35,8 @@ public struct AverageLinkage: Sendable {
     /// of millions of stale entries on big stories. A cluster whose best link is under the threshold is final:
     /// by reducibility a merge of its neighbours can only give an average between theirs, so still under it.
     /// (The time factor, on mean member times, bends reducibility slightly; ties break by smaller id.)
-    /// - Complexity: O(n) neighbour scans of O(|N|·d) each, plus set merges.
+    /// - Complexity: O(n·k·d) for the first link weights, then O(|N|) per neighbour scan and per merge, plus one
+    ///   dot product for each pair only one side of a merge knew.
     public func cluster(_ v: Matrix, graph: NeighbourGraph, hours: [Double?]) -> [Int] {
         let n = v.rows, d = v.columns
         guard n > 0 else { return [] }
@@ -45,21 +46,40 @@ public struct AverageLinkage: Sendable {
         var timeCount = hours.map { $0 == nil ? 0.0 : 1.0 }
         var parent = Array(0..<n)
         var final = [Bool](repeating: false, count: n)
-        var neighbours = [Set<Int32>](repeating: [], count: n)
-        for i in 0..<n {
-            for r in 0..<graph.k {
-                guard let (j, _) = graph.neighbour(i, r), j != i else { continue }
-                neighbours[i].insert(Int32(j))
-                neighbours[j].insert(Int32(i))
+        // links[a][b] = s_a · s_b, the exact sum of member similarities between clusters a and b, kept for every
+        // candidate pair. A merge adds the two rows (Lance–Williams for average linkage), so a score is a lookup,
+        // not a d-dimensional dot product each time the chain revisits a cluster (at 1M briefs that recomputation
+        // was most of the run). A pair only one side knew about gets its missing half by one exact dot product.
+        let k = graph.k
+        var edge = [Float](repeating: 0, count: n * k)
+        edge.withUnsafeMutableBufferPointer { e in
+            sums.withUnsafeBufferPointer { s in
+                let parts = max(1, min(n, 64))
+                DispatchQueue.concurrentPerform(iterations: parts) { p in
+                    for i in (n * p / parts)..<(n * (p + 1) / parts) {
+                        for r in 0..<k {
+                            let j = Int(graph.indices[i * k + r])
+                            guard j >= 0 else { continue }
+                            e[i * k + r] = Self.dot(s.baseAddress! + i * d, s.baseAddress! + j * d, d)
+                        }
+                    }
+                }
             }
         }
-        func score(_ a: Int, _ b: Int) -> Float {
-            var dot: Float = 0
-            sums.withUnsafeBufferPointer { s in
-                let pa = s.baseAddress! + a * d, pb = s.baseAddress! + b * d
-                for j in 0..<d { dot += pa[j] * pb[j] }
+        var links = [[Int32: Float]](repeating: [:], count: n)
+        for i in 0..<n {
+            for r in 0..<k {
+                guard let (j, _) = graph.neighbour(i, r), j != i, links[i][Int32(j)] == nil else { continue }
+                links[i][Int32(j)] = edge[i * k + r]
+                links[j][Int32(i)] = edge[i * k + r]
             }
-            var value = dot / (Float(size[a]) * Float(size[b]))
+        }
+        edge = []
+        func dotSums(_ a: Int, _ b: Int) -> Float {
+            sums.withUnsafeBufferPointer { s in Self.dot(s.baseAddress! + a * d, s.baseAddress! + b * d, d) }
+        }
+        func score(_ a: Int, _ b: Int, _ w: Float) -> Float {
+            var value = w / (Float(size[a]) * Float(size[b]))
             if timeCount[a] > 0 && timeCount[b] > 0 {
                 let gap = abs(timeSum[a] / timeCount[a] - timeSum[b] / timeCount[b])
                 if gap > timeWindowHours { value *= Float(exp(-(gap - timeWindowHours) / timeDecayHours)) }
@@ -71,18 +91,22 @@ public struct AverageLinkage: Sendable {
         func best(_ a: Int, prefer: Int) -> (Int, Float)? {
             var bestId = -1
             var bestScore: Float = -.infinity
-            for c in neighbours[a] {
+            var dropped: [Int32] = []
+            for (c, w) in links[a] {
                 let ci = Int(c)
-                let s = score(a, ci)
+                let s = score(a, ci, w)
                 if s < threshold {
-                    neighbours[a].remove(c)
-                    neighbours[ci].remove(Int32(a))
+                    dropped.append(c)
                     continue
                 }
                 if s > bestScore || (s == bestScore && (ci == prefer || (bestId != prefer && ci < bestId))) {
                     bestScore = s
                     bestId = ci
                 }
+            }
+            for c in dropped {
+                links[a][c] = nil
+                links[Int(c)][Int32(a)] = nil
             }
             return bestId < 0 ? nil : (bestId, bestScore)
         }
@@ -112,17 +136,19 @@ public struct AverageLinkage: Sendable {
             size[lo] += size[hi]
             timeSum[lo] += timeSum[hi]
             timeCount[lo] += timeCount[hi]
+            let la = links[lo], lb = links[hi]
+            var merged = [Int32: Float](minimumCapacity: la.count + lb.count)
+            for (x, w) in la where Int(x) != hi { merged[x] = w + (lb[x] ?? dotSums(hi, Int(x))) }
+            for (x, w) in lb where Int(x) != lo && la[x] == nil { merged[x] = dotSums(lo, Int(x)) + w }
+            links[hi] = [:]
+            for (x, w) in merged {
+                links[Int(x)][Int32(hi)] = nil
+                links[Int(x)][Int32(lo)] = w
+            }
+            links[lo] = merged
             sums.withUnsafeMutableBufferPointer { s in
                 let pl = s.baseAddress! + lo * d, ph = s.baseAddress! + hi * d
                 for j in 0..<d { pl[j] += ph[j] }
-            }
-            let moved = neighbours[hi]
-            neighbours[hi] = []
-            neighbours[lo].remove(Int32(hi))
-            for c in moved where Int(c) != lo {
-                neighbours[Int(c)].remove(Int32(hi))
-                neighbours[Int(c)].insert(Int32(lo))
-                neighbours[lo].insert(c)
             }
         }
         // Survivors are always the smallest index of their cluster.
@@ -134,5 +160,13 @@ public struct AverageLinkage: Sendable {
             return r
         }
         return (0..<n).map(root)
+    }
+
+    /// a·b over `d` floats, in a fixed order (a score must not depend on which side computed it).
+    @inline(__always)
+    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ d: Int) -> Float {
+        var acc: Float = 0
+        for j in 0..<d { acc += a[j] * b[j] }
+        return acc
     }
 }

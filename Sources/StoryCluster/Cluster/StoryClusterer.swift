@@ -19,6 +19,9 @@ public struct StoryConfig: Hashable, Sendable {
     public var nameBoost: Float = 0
     /// Add the dateline's place to the text clustered (off by default; measured in the cluster README).
     public var datelineTerms = false
+    /// Canonical briefs above which the neighbour search is approximate (`PartitionedNeighbours`); at or below
+    /// it the search is exact. 0 = always approximate, Int.max = always exact.
+    public var approximateAbove = 200_000
     /// Nearest neighbours mixed into each vector (m).
     public var smoothing = 3
     /// Distinct content tokens at which a text counts as half reliable (L0).
@@ -159,12 +162,17 @@ public struct StoryClusterer: Sendable {
     func neighbourGraph(_ z: Matrix, briefs: [Brief], rows: SparseRows) -> NeighbourGraph {
         let k = max(config.neighbours, config.smoothing)
         let times = briefs.compactMap { $0.published?.timeIntervalSince1970 }
-        guard times.count == briefs.count, briefs.count > 2 * NearestNeighbours.rowBlock else { return NearestNeighbours.search(z, k: k) }
+        guard times.count == briefs.count, briefs.count > 2 * NearestNeighbours.rowBlock else {
+            return briefs.count > config.approximateAbove ? PartitionedNeighbours().search(z, k: k) : NearestNeighbours.search(z, k: k)
+        }
         let maxScale = (0..<rows.rowCount).map { i -> Float in
             let l = Float(max(1, rows.nonZeros(i)))
             return (l + config.halfReliableTokens) / l
         }.max() ?? 1
         let delta = 3600 * (config.timeWindowHours + config.timeDecayHours * Double(max(0, log(maxScale / config.threshold))))
+        if briefs.count > config.approximateAbove {
+            return Self.partitioned().search(z, k: k, times: times, window: delta)
+        }
         let order = times.indices.sorted { times[$0] != times[$1] ? times[$0] < times[$1] : $0 < $1 }
         let sortedTimes = order.map { times[$0] }
         var sorted = Matrix(rows: z.rows, columns: z.columns)
@@ -189,6 +197,14 @@ public struct StoryClusterer: Sendable {
             }
         }
         return NeighbourGraph(k: graph.k, indices: indices, similarities: sims)
+    }
+
+    static func partitioned() -> PartitionedNeighbours {
+        var p = PartitionedNeighbours()
+        let env = ProcessInfo.processInfo.environment
+        if let v = env["SC_PROBES"].flatMap(Int.init) { p.probes = v }
+        if let v = env["SC_LIST"].flatMap(Int.init) { p.listSize = v }
+        return p
     }
 
     /// Clusters `briefs` given their deduplication: canonical briefs are clustered, duplicates follow them.

@@ -1,0 +1,228 @@
+import Foundation
+import LinearAlgebra
+
+/// Approximate k-nearest neighbours for corpora too large for the exact tiled search (an inverted-file index, as
+/// in FAISS's IVF, built from BLAS calls only).
+///
+/// Why: the exact search costs 2·n·c·d flops for c compared columns per row; at 1M briefs over 30 days with a
+/// multi-day time band c is ~300k, ≈ 200 TFLOP at d = 400, hours on two cores. Here spherical k-means splits the rows
+/// into n/`listSize` lists; every row is a member of its nearest list and looks for neighbours in its `probes`
+/// nearest lists, so a row is compared with about `probes`·`listSize` others (times the time band), and each pair
+/// is scored at most once (members belong to one list), by `sgemm` on gathered blocks. Rows that share a story
+/// sit close together and almost always share a probed list; what it misses are weak, far neighbours.
+public struct PartitionedNeighbours: Sendable {
+    /// Target members per list.
+    public var listSize = 1024
+    /// Lists each row searches (its nearest ones).
+    public var probes = 4
+    /// Spherical k-means iterations on the training sample.
+    public var iterations = 8
+    /// Training rows per list.
+    public var samplePerList = 48
+    /// Seed for the sample and the initial centroids.
+    public var seed: UInt64 = 0x1f5
+    /// Creates the search with its defaults.
+    public init() {}
+
+    /// Top-`k` neighbours of each row of `z` (unit rows, self excluded), most similar first; ties go to the smaller
+    /// index. With `times` (one per row), a row is only compared with rows at most `window` apart.
+    public func search(_ z: Matrix, k: Int, times: [Double]? = nil, window: Double = .infinity) -> NeighbourGraph {
+        let n = z.rows, d = z.columns
+        let lists = n / max(1, listSize)
+        let kk = max(0, min(k, n - 1))
+        guard lists > probes, kk > 0, d > 0 else {
+            return NearestNeighbours.search(z, k: k)
+        }
+        let previousThreads = BLAS.threads
+        BLAS.setThreads(1)
+        defer { BLAS.setThreads(previousThreads) }
+        let centroids = train(z, lists: lists)
+        let nearest = nearestLists(z, centroids: centroids, count: probes)
+        // Members per list (each row in its nearest list) and queries per list (each row in its `probes` lists),
+        // both ordered by time so a time window is one contiguous range.
+        func key(_ i: Int32) -> (Double, Int32) { (times?[Int(i)] ?? 0, i) }
+        var members = [[Int32]](repeating: [], count: lists)
+        var queries = [[Int32]](repeating: [], count: lists)
+        for i in 0..<n {
+            members[Int(nearest[i * probes])].append(Int32(i))
+            for p in 0..<probes { queries[Int(nearest[i * probes + p])].append(Int32(i)) }
+        }
+        if times != nil {
+            for l in 0..<lists {
+                members[l].sort { key($0) < key($1) }
+                queries[l].sort { key($0) < key($1) }
+            }
+        }
+        var indices = [Int32](repeating: -1, count: n * kk)
+        var sims = [Float](repeating: -.infinity, count: n * kk)
+        var filled = [Int32](repeating: 0, count: n)
+        let stripes = 1024
+        let locks = (0..<stripes).map { _ in NSLock() }
+        // Largest lists first so the two workers finish together.
+        let work: [Int] = (0..<lists).map { members[$0].count * queries[$0].count }
+        let order: [Int] = (0..<lists).sorted { work[$0] != work[$1] ? work[$0] > work[$1] : $0 < $1 }
+        let queryBlock = 256
+        indices.withUnsafeMutableBufferPointer { idx in
+            sims.withUnsafeMutableBufferPointer { sim in
+                filled.withUnsafeMutableBufferPointer { fill in
+                    z.values.withUnsafeBufferPointer { zv in
+                        DispatchQueue.concurrentPerform(iterations: lists) { t in
+                            let l = order[t]
+                            let mem = members[l], qs = queries[l]
+                            guard !mem.isEmpty, !qs.isEmpty else { return }
+                            var mBuf = [Float](repeating: 0, count: mem.count * d)
+                            var qBuf = [Float](repeating: 0, count: min(queryBlock, qs.count) * d)
+                            var tile = [Float](repeating: 0, count: min(queryBlock, qs.count) * mem.count)
+                            let memTimes = mem.map { times?[Int($0)] ?? 0 }
+                            mBuf.withUnsafeMutableBufferPointer { mb in
+                                for (r, i) in mem.enumerated() {
+                                    (mb.baseAddress! + r * d).update(from: zv.baseAddress! + Int(i) * d, count: d)
+                                }
+                            }
+                            var q0 = 0
+                            while q0 < qs.count {
+                                let q1 = min(qs.count, q0 + queryBlock), rows = q1 - q0
+                                var lo = 0, hi = mem.count
+                                if times != nil {
+                                    lo = Self.lowerBound(memTimes, times![Int(qs[q0])] - window)
+                                    hi = Self.lowerBound(memTimes, times![Int(qs[q1 - 1])] + window + 0.001)
+                                }
+                                let cols = hi - lo
+                                if cols > 0 {
+                                    qBuf.withUnsafeMutableBufferPointer { qb in
+                                        for r in 0..<rows {
+                                            (qb.baseAddress! + r * d).update(from: zv.baseAddress! + Int(qs[q0 + r]) * d, count: d)
+                                        }
+                                    }
+                                    qBuf.withUnsafeBufferPointer { qb in
+                                        mBuf.withUnsafeBufferPointer { mb in
+                                            tile.withUnsafeMutableBufferPointer { tb in
+                                                BLAS.gemm(m: rows, n: cols, k: d, a: qb.baseAddress!, lda: d,
+                                                          b: mb.baseAddress! + lo * d, ldb: d, transposeB: true,
+                                                          c: tb.baseAddress!, ldc: cols)
+                                                for r in 0..<rows {
+                                                    let i = Int(qs[q0 + r])
+                                                    let row = tb.baseAddress! + r * cols
+                                                    let lock = locks[i % stripes]
+                                                    lock.lock()
+                                                    let topS = sim.baseAddress! + i * kk, topI = idx.baseAddress! + i * kk
+                                                    for c in 0..<cols {
+                                                        let j = mem[lo + c]
+                                                        if Int(j) == i { continue }
+                                                        Self.insert(row[c], j, topS, topI, kk, &fill[i])
+                                                    }
+                                                    lock.unlock()
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                                q0 = q1
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return NeighbourGraph(k: kk, indices: indices, similarities: sims)
+    }
+
+    /// Spherical k-means centroids (unit rows) trained on a seeded sample of `z`.
+    func train(_ z: Matrix, lists: Int) -> Matrix {
+        let n = z.rows, d = z.columns
+        var rng = SplitMix64(seed: seed)
+        // A seeded partial shuffle picks the sample; its first `lists` rows seed the centroids.
+        let sampleCount = min(n, lists * samplePerList)
+        var pick = Array(0..<n)
+        for s in 0..<sampleCount { pick.swapAt(s, s + Int(rng.next() % UInt64(n - s))) }
+        var sample = Matrix(rows: sampleCount, columns: d)
+        for s in 0..<sampleCount {
+            for c in 0..<d { sample.values[s * d + c] = z.values[pick[s] * d + c] }
+        }
+        var centroids = Matrix(rows: lists, columns: d, values: Array(sample.values[0..<(lists * d)]))
+        for _ in 0..<iterations {
+            let assignment = nearestLists(sample, centroids: centroids, count: 1)
+            var sums = [Float](repeating: 0, count: lists * d)
+            var counts = [Int](repeating: 0, count: lists)
+            for s in 0..<sampleCount {
+                let l = Int(assignment[s])
+                counts[l] += 1
+                for c in 0..<d { sums[l * d + c] += sample.values[s * d + c] }
+            }
+            for l in 0..<lists {
+                if counts[l] == 0 {  // an empty list restarts at a random sample row
+                    let s = Int(rng.next() % UInt64(sampleCount))
+                    for c in 0..<d { sums[l * d + c] = sample.values[s * d + c] }
+                }
+                var norm: Float = 0
+                for c in 0..<d { norm += sums[l * d + c] * sums[l * d + c] }
+                let scale = norm > 0 ? 1 / norm.squareRoot() : 0
+                for c in 0..<d { sums[l * d + c] *= scale }
+            }
+            centroids.values = sums
+        }
+        return centroids
+    }
+
+    /// The `count` nearest centroids of every row, nearest first (`count` per row, row-major).
+    func nearestLists(_ z: Matrix, centroids: Matrix, count: Int) -> [Int32] {
+        let n = z.rows, d = z.columns, lists = centroids.rows
+        var result = [Int32](repeating: 0, count: n * count)
+        let block = 1024
+        let blocks = (n + block - 1) / block
+        result.withUnsafeMutableBufferPointer { out in
+            z.values.withUnsafeBufferPointer { zv in
+                centroids.values.withUnsafeBufferPointer { cv in
+                    DispatchQueue.concurrentPerform(iterations: blocks) { b in
+                        let r0 = b * block, r1 = min(n, r0 + block), rows = r1 - r0
+                        var tile = [Float](repeating: 0, count: rows * lists)
+                        var topS = [Float](repeating: 0, count: count)
+                        var topI = [Int32](repeating: 0, count: count)
+                        tile.withUnsafeMutableBufferPointer { t in
+                            BLAS.gemm(m: rows, n: lists, k: d, a: zv.baseAddress! + r0 * d, lda: d,
+                                      b: cv.baseAddress!, ldb: d, transposeB: true, c: t.baseAddress!, ldc: lists)
+                            topS.withUnsafeMutableBufferPointer { ts in
+                                topI.withUnsafeMutableBufferPointer { ti in
+                                    for r in 0..<rows {
+                                        var filled: Int32 = 0
+                                        for c in 0..<lists {
+                                            Self.insert(t[r * lists + c], Int32(c), ts.baseAddress!, ti.baseAddress!, count, &filled)
+                                        }
+                                        for p in 0..<count { out[(r0 + r) * count + p] = ti[p] }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return result
+    }
+
+    static func lowerBound(_ values: [Double], _ t: Double) -> Int {
+        var lo = 0, hi = values.count
+        while lo < hi { let mid = (lo + hi) / 2; if values[mid] < t { lo = mid + 1 } else { hi = mid } }
+        return lo
+    }
+
+    /// Inserts (s, j) into a list of capacity k ordered by similarity descending, then index ascending: a total
+    /// order, so the result does not depend on the order in which worker threads offer candidates.
+    @inline(__always)
+    static func insert(_ s: Float, _ j: Int32, _ topS: UnsafeMutablePointer<Float>, _ topI: UnsafeMutablePointer<Int32>,
+                       _ k: Int, _ filled: inout Int32) {
+        @inline(__always) func before(_ s1: Float, _ j1: Int32, _ s2: Float, _ j2: Int32) -> Bool {
+            s1 > s2 || (s1 == s2 && j1 < j2)
+        }
+        if Int(filled) == k && !before(s, j, topS[k - 1], topI[k - 1]) { return }
+        var pos = min(Int(filled), k - 1)
+        if Int(filled) < k { filled += 1 }
+        while pos > 0 && before(s, j, topS[pos - 1], topI[pos - 1]) {
+            topS[pos] = topS[pos - 1]
+            topI[pos] = topI[pos - 1]
+            pos -= 1
+        }
+        topS[pos] = s
+        topI[pos] = j
+    }
+}
