@@ -51,6 +51,48 @@ import LinearAlgebra
         #expect(NearestNeighbours.search(Matrix(rows: 0, columns: 4), k: 5).indices.isEmpty)
     }
 
+    @Test func partitionedNeighbourSearchFindsTheClosePairsAndIsRepeatable() {
+        // 4,000 rows around 200 random topic centres (noise 0.3 per coordinate): a row's true near neighbours are
+        // its topic's other rows, which the exact search finds. The inverted-file search must find almost all.
+        var rng = SeededRNG(seed: 5)
+        let n = 4000, d = 32
+        var centres = Matrix(rows: 200, columns: d)
+        for i in 0..<centres.values.count { centres.values[i] = Float(Int.random(in: -100...100, using: &rng)) / 100 }
+        centres.normalizeRows()
+        var z = Matrix(rows: n, columns: d)
+        for i in 0..<n {
+            let t = Int.random(in: 0..<200, using: &rng)
+            for c in 0..<d { z[i, c] = centres[t, c] + 0.3 * Float(Int.random(in: -100...100, using: &rng)) / 100 }
+        }
+        z.normalizeRows()
+        var search = PartitionedNeighbours()
+        search.listSize = 200  // 20 lists, 4 probed
+        let approx = search.search(z, k: 10)
+        let exact = NearestNeighbours.search(z, k: 10)
+        var found = 0
+        for i in 0..<n {
+            let a = Set((0..<10).compactMap { approx.neighbour(i, $0)?.0 })
+            #expect(!a.contains(i))
+            found += (0..<10).filter { a.contains(exact.neighbour(i, $0)!.0) }.count
+        }
+        #expect(Double(found) / Double(n * 10) >= 0.95, "recall \(Double(found) / Double(n * 10))")
+        // Similarities are exact for what is found, most similar first.
+        for i in stride(from: 0, to: n, by: 97) {
+            let (j, s) = approx.neighbour(i, 0)!
+            let dot = (0..<d).reduce(Float(0)) { $0 + z[i, $1] * z[j, $1] }
+            #expect(abs(s - dot) < 1e-4)
+            #expect(approx.neighbour(i, 1)!.1 <= s)
+        }
+        let again = search.search(z, k: 10)
+        #expect(again.indices == approx.indices, "same input, same graph, whatever the thread timing")
+        // With times, rows further apart than the window are never neighbours.
+        let times = (0..<n).map { Double($0 % 40) * 3600 }
+        let windowed = search.search(z, k: 10, times: times, window: 5 * 3600)
+        for i in 0..<n {
+            for r in 0..<10 { if let (j, _) = windowed.neighbour(i, r) { #expect(abs(times[i] - times[j]) <= 5 * 3600) } }
+        }
+    }
+
     @Test func averageLinkageDoesNotChainThroughOneLink() {
         // Two groups {0,1,2} and {3,4,5}; the link 2–3 (cosine 0.64) is above the threshold 0.55, so single
         // linkage would merge the groups, but the average over all 9 cross pairs is 0.137.

@@ -106,9 +106,12 @@ public struct PartitionedNeighbours: Sendable {
                                                     let lock = locks[i % stripes]
                                                     lock.lock()
                                                     let topS = sim.baseAddress! + i * kk, topI = idx.baseAddress! + i * kk
+                                                    // The block's column range is the union of its rows' windows;
+                                                    // each row keeps only partners within its own.
+                                                    let ti = times?[i] ?? 0
                                                     for c in 0..<cols {
                                                         let j = mem[lo + c]
-                                                        if Int(j) == i { continue }
+                                                        if Int(j) == i || (times != nil && abs(memTimes[lo + c] - ti) > window) { continue }
                                                         Self.insert(row[c], j, topS, topI, kk, &fill[i])
                                                     }
                                                     lock.unlock()
