@@ -18,6 +18,11 @@ public struct AverageLinkage: Sendable {
     public var timeWindowHours: Double
     /// e-folding time in hours of the penalty beyond the window (τ).
     public var timeDecayHours: Double
+    /// Candidate links a cluster keeps, the strongest by score (0 = all). Why: a story of thousands of briefs grows
+    /// by absorbing them one at a time, and each absorption must bring every link of the cluster up to date (one
+    /// d-dimensional dot product per link the newcomer lacked), which is quadratic in the story's size; at 1M
+    /// briefs that was most of the run. A cluster's best partner is always among its strongest links.
+    public var maxLinks = 0
 
     /// Creates the clusterer.
     public init(threshold: Float, timeWindowHours: Double = 48, timeDecayHours: Double = 48) {
@@ -169,6 +174,18 @@ public struct AverageLinkage: Sendable {
                 Self.set(Int32(lo), w, in: &links[Int(x)])
             }
             links[lo] = merged
+            if maxLinks > 0 && merged.count > maxLinks {
+                let scored = merged.map { score(lo, Int($0.id), $0.weight) }
+                let order = merged.indices.sorted { scored[$0] != scored[$1] ? scored[$0] > scored[$1] : merged[$0].id < merged[$1].id }
+                var keep = [Bool](repeating: false, count: merged.count)
+                for i in order.prefix(maxLinks) { keep[i] = true }
+                var kept: [Link] = []
+                kept.reserveCapacity(maxLinks)
+                for (i, e) in merged.enumerated() {
+                    if keep[i] { kept.append(e) } else { Self.remove(Int32(lo), from: &links[Int(e.id)]) }
+                }
+                links[lo] = kept
+            }
             sums.withUnsafeMutableBufferPointer { s in
                 let pl = s.baseAddress! + lo * d, ph = s.baseAddress! + hi * d
                 for j in 0..<d { pl[j] += ph[j] }

@@ -118,7 +118,7 @@ public struct StoryClusterer: Sendable {
         var svd = RandomizedSVD()
         svd.dimensions = config.dimensions(for: n)
         svd.oversampling = config.oversampling
-        svd.powerIterations = config.powerIterations
+        svd.powerIterations = ProcessInfo.processInfo.environment["SC_POWER"].flatMap(Int.init) ?? config.powerIterations
         svd.seed = config.seed
         let z = try svd.embed(rows)
         timings.append(("svd", Date().timeIntervalSince(clock)))
@@ -143,7 +143,8 @@ public struct StoryClusterer: Sendable {
             for c in 0..<d { v.values[i * d + c] *= scale }
         }
         let hours = briefs.map { $0.published.map { $0.timeIntervalSince1970 / 3600 } }
-        let linkage = AverageLinkage(threshold: config.threshold, timeWindowHours: config.timeWindowHours, timeDecayHours: config.timeDecayHours)
+        var linkage = AverageLinkage(threshold: config.threshold, timeWindowHours: config.timeWindowHours, timeDecayHours: config.timeDecayHours)
+        linkage.maxLinks = ProcessInfo.processInfo.environment["SC_MAXLINKS"].flatMap(Int.init) ?? 0
         // The candidate graph uses the first k neighbours.
         var candidates = graph
         if graph.k > config.neighbours {
