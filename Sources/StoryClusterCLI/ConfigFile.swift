@@ -20,7 +20,10 @@ enum ConfigFile {
     stories:
       threshold: 1.1              # merge while length-corrected average similarity >= this
       dimensions: null            # SVD dimensions; null = 100·√(n/2500) clamped to 100…400
+      power_iterations: null      # SVD power iterations; null = 3 up to 2,500 briefs, 0 from 10,000
       neighbours: 30              # candidate neighbours per brief
+      approximate_above: 200000   # canonical briefs above which the neighbour search is approximate
+      max_links: 128              # candidate links a story keeps while it grows (0 = all)
       smoothing: 3                # nearest neighbours mixed into each vector
       half_reliable_tokens: 50    # distinct content tokens at which a text counts as half reliable
       time_window_hours: 48       # no time penalty within this gap
@@ -82,7 +85,8 @@ enum ConfigFile {
         if (bands == nil) != (rows == nil) { throw fail("dedup.bands", "set bands and rows together (or neither)") }
         if let b = bands, let r = rows { s.dedup.lsh = LSHParams(bands: b, rows: r) }
         let st = try section("stories", ["threshold", "dimensions", "neighbours", "smoothing", "half_reliable_tokens",
-                                          "time_window_hours", "time_decay_hours", "seed", "bigrams", "name_boost", "dateline_terms"])
+                                          "time_window_hours", "time_decay_hours", "seed", "bigrams", "name_boost", "dateline_terms",
+                                          "power_iterations", "approximate_above", "max_links"])
         func flag(_ key: String) throws -> Bool? {
             guard let v = st[key], !(v is NSNull) else { return nil }
             guard let b = v as? Bool else { throw fail("stories.\(key)", "expected true or false") }
@@ -94,6 +98,9 @@ enum ConfigFile {
         if let v = try number(st, "stories", "threshold") { s.stories.threshold = Float(v) }
         if let v = try integer(st, "stories", "dimensions") { s.stories.dimensions = v }
         if let v = try integer(st, "stories", "neighbours") { s.stories.neighbours = v }
+        if let v = try integer(st, "stories", "power_iterations") { s.stories.powerIterations = v }
+        if let v = try integer(st, "stories", "approximate_above") { s.stories.approximateAbove = v }
+        if let v = try integer(st, "stories", "max_links") { s.stories.maxLinks = v }
         if let v = try integer(st, "stories", "smoothing") { s.stories.smoothing = v }
         if let v = try number(st, "stories", "half_reliable_tokens") { s.stories.halfReliableTokens = Float(v) }
         if let v = try number(st, "stories", "time_window_hours") { s.stories.timeWindowHours = v }
@@ -113,6 +120,9 @@ enum ConfigFile {
             throw bad("dedup.bands × dedup.rows must be at most dedup.permutations")
         }
         guard s.stories.threshold > 0 else { throw bad("stories.threshold must be positive") }
+        guard (s.stories.powerIterations ?? 0) >= 0, s.stories.approximateAbove >= 0, s.stories.maxLinks >= 0 else {
+            throw bad("stories.power_iterations, stories.approximate_above and stories.max_links must be non-negative")
+        }
         guard (s.stories.dimensions ?? 1) > 0, s.stories.neighbours > 0 else { throw bad("stories.dimensions and stories.neighbours must be positive") }
         guard s.stories.halfReliableTokens >= 0, s.stories.timeDecayHours > 0, s.stories.timeWindowHours >= 0 else {
             throw bad("stories time and length settings must be non-negative (decay positive)")

@@ -99,6 +99,9 @@ struct SettingsOptions: ParsableArguments {
     @Option(help: "Stories: SVD dimensions (default: 100·√(briefs/2500), clamped to 100…400).")
     var dimensions: Int?
 
+    @Option(help: "Stories: SVD power iterations (default: 3 up to 2,500 briefs, 0 from 10,000).")
+    var powerIterations: Int?
+
     @Option(help: "Stories: canonical briefs above which the neighbour search is approximate (default 200000).")
     var approximateAbove: Int?
 
@@ -139,6 +142,7 @@ struct SettingsOptions: ParsableArguments {
         if let v = storyThreshold { s.stories.threshold = v }
         if let v = dimensions { s.stories.dimensions = v }
         if let v = timeWindow { s.stories.timeWindowHours = v }
+        if let v = powerIterations { s.stories.powerIterations = v }
         if let v = approximateAbove { s.stories.approximateAbove = v }
         if bigrams { s.stories.bigrams = true }
         if let v = nameBoost { s.stories.nameBoost = v }

@@ -7,8 +7,8 @@ public struct StoryConfig: Hashable, Sendable {
     public var dimensions: Int?
     /// SVD oversampling p.
     public var oversampling = 10
-    /// SVD power iterations q.
-    public var powerIterations = 4
+    /// SVD power iterations q; nil chooses them from the corpus size (see `powerIterations(for:)`).
+    public var powerIterations: Int?
     /// SVD seed.
     public var seed: UInt64 = 42
     /// Candidate neighbours per brief k.
@@ -22,6 +22,8 @@ public struct StoryConfig: Hashable, Sendable {
     /// Canonical briefs above which the neighbour search is approximate (`PartitionedNeighbours`); at or below
     /// it the search is exact. 0 = always approximate, Int.max = always exact.
     public var approximateAbove = 200_000
+    /// Candidate links a story keeps while it grows (see `AverageLinkage.maxLinks`).
+    public var maxLinks = 128
     /// Nearest neighbours mixed into each vector (m).
     public var smoothing = 3
     /// Distinct content tokens at which a text counts as half reliable (L0).
@@ -34,6 +36,20 @@ public struct StoryConfig: Hashable, Sendable {
     public var timeDecayHours: Double = 48
     /// The defaults.
     public init() {}
+
+    /// SVD power iterations for n canonical briefs: q = round(3·(200 − d)/100) clamped to 0…3 with d from
+    /// `dimensions(for:)`, i.e. 3 up to 2,500 briefs (d = 100), none from 10,000 (d ≥ 200), unless set.
+    ///
+    /// Power iterations turn the basis towards the leading singular directions, the broad topics. With fewer
+    /// stories than dimensions that denoises (B³ F1 at q = 3 / 4 / 0: ECB+ 0.949 / 0.949 / 0.895, UCI headlines
+    /// 0.831 / 0.809 / 0.787). Once concurrent stories outnumber the dimensions it discards the rare-term directions
+    /// that tell stories apart and a plain random range finder keeps them (generated corpora, q = 0 / 3: 10k 0.928 /
+    /// 0.856, 100k exact search 0.902 / 0.758). The large-corpus side is measured on generated text only.
+    public func powerIterations(for n: Int) -> Int {
+        if let powerIterations { return powerIterations }
+        let d = dimensions(for: n)
+        return min(3, max(0, Int((3 * Double(200 - d) / 100).rounded())))
+    }
 
     /// SVD dimensions for n canonical briefs: d = clamp(100·√(n/2500), 100, 400) unless set.
     ///
@@ -118,7 +134,7 @@ public struct StoryClusterer: Sendable {
         var svd = RandomizedSVD()
         svd.dimensions = config.dimensions(for: n)
         svd.oversampling = config.oversampling
-        svd.powerIterations = ProcessInfo.processInfo.environment["SC_POWER"].flatMap(Int.init) ?? config.powerIterations
+        svd.powerIterations = config.powerIterations(for: n)
         svd.seed = config.seed
         let z = try svd.embed(rows)
         timings.append(("svd", Date().timeIntervalSince(clock)))
@@ -144,7 +160,7 @@ public struct StoryClusterer: Sendable {
         }
         let hours = briefs.map { $0.published.map { $0.timeIntervalSince1970 / 3600 } }
         var linkage = AverageLinkage(threshold: config.threshold, timeWindowHours: config.timeWindowHours, timeDecayHours: config.timeDecayHours)
-        linkage.maxLinks = ProcessInfo.processInfo.environment["SC_MAXLINKS"].flatMap(Int.init) ?? 0
+        linkage.maxLinks = config.maxLinks
         // The candidate graph uses the first k neighbours.
         var candidates = graph
         if graph.k > config.neighbours {
