@@ -55,7 +55,7 @@ public struct StoryConfig: Hashable, Sendable {
     ///
     /// The number of concurrent stories grows with the corpus and 100 dimensions cannot keep thousands apart:
     /// on a generated 20k-brief corpus (3,446 stories) B-cubed F1 is 0.585 at d = 100 and 0.805 at d = 300; on
-    /// 100k briefs (15,882 stories) 0.468 at d = 100 and 0.751 at d = 400. On the small labelled sets larger d
+    /// 100k briefs (15,882 stories) 0.468 at d = 100 and 0.751 at d = 400 (both with 4 power iterations). On the small labelled sets larger d
     /// hurts (ECB+ 0.949 → 0.891 at d = 200), so small corpora keep 100. The cap bounds SVD and kNN cost.
     public func dimensions(for n: Int) -> Int {
         if let dimensions { return dimensions }
@@ -100,7 +100,8 @@ public struct StoryResult: Sendable {
 /// Groups canonical briefs into stories and attaches their duplicates.
 ///
 /// Method (measured on ECB+ articles and UCI headlines with one setting; notes in `Cluster/README.md`):
-/// TF-IDF fitted on canonical briefs → randomized SVD to d = 100 → exact top-k neighbours by tiled sgemm →
+/// TF-IDF fitted on canonical briefs → randomized SVD (d and power iterations from the corpus size) → top-k
+/// neighbours by tiled sgemm (exact, or an inverted-file search above `approximateAbove`) →
 /// each vector mixed with its m nearest neighbours → length reliability: v = u/√r with r = L/(L + L0), L the
 /// distinct content tokens, which undoes the attenuation of cosine between short texts (headlines of one story
 /// share few words) → average linkage over the kNN graph with exact averages, merging while ≥ T.
@@ -188,7 +189,7 @@ public struct StoryClusterer: Sendable {
         }.max() ?? 1
         let delta = 3600 * (config.timeWindowHours + config.timeDecayHours * Double(max(0, log(maxScale / config.threshold))))
         if briefs.count > config.approximateAbove {
-            return Self.partitioned().search(z, k: k, times: times, window: delta)
+            return PartitionedNeighbours().search(z, k: k, times: times, window: delta)
         }
         let order = times.indices.sorted { times[$0] != times[$1] ? times[$0] < times[$1] : $0 < $1 }
         let sortedTimes = order.map { times[$0] }
@@ -214,14 +215,6 @@ public struct StoryClusterer: Sendable {
             }
         }
         return NeighbourGraph(k: graph.k, indices: indices, similarities: sims)
-    }
-
-    static func partitioned() -> PartitionedNeighbours {
-        var p = PartitionedNeighbours()
-        let env = ProcessInfo.processInfo.environment
-        if let v = env["SC_PROBES"].flatMap(Int.init) { p.probes = v }
-        if let v = env["SC_LIST"].flatMap(Int.init) { p.listSize = v }
-        return p
     }
 
     /// Clusters `briefs` given their deduplication: canonical briefs are clustered, duplicates follow them.
