@@ -33,6 +33,14 @@ import LinearAlgebra
         #expect(g[0, 2] > 0.99 && abs(g[0, 1]) < 0.01)
     }
 
+    @Test func parallelGaussianSketchEqualsTheSequentialStream() {
+        // 200k values: several 64k chunks filled on different threads, each jumping into the SplitMix64 stream.
+        let m = RandomizedSVD.gaussianMatrix(rows: 2000, columns: 100, seed: 42)
+        var rng = SplitMix64(seed: 42)
+        let sequential = (0..<200_000).map { _ in Float(RandomizedSVD.gaussian(&rng)) }
+        #expect(m.values == sequential)
+    }
+
     @Test func tiledNeighbourSearchMatchesBruteForce() {
         var rng = SeededRNG(seed: 11)
         var z = Matrix(rows: 300, columns: 16)

@@ -25,9 +25,7 @@ public struct RandomizedSVD: Sendable {
         let n = x.rowCount, v = x.columnCount
         let ell = min(dimensions + oversampling, n, v)
         guard ell > 0 else { return Matrix(rows: n, columns: 0) }
-        var omega = Matrix(rows: n, columns: ell)
-        var rng = SplitMix64(seed: seed)
-        for i in 0..<omega.values.count { omega.values[i] = Float(Self.gaussian(&rng)) }
+        let omega = Self.gaussianMatrix(rows: n, columns: ell, seed: seed)
         var q = try Self.orthonormalize(Self.transposeTimes(x, omega))      // V×ℓ
         for _ in 0..<powerIterations {
             let w = try Self.orthonormalize(Self.times(x, q))               // n×ℓ
@@ -118,6 +116,25 @@ public struct RandomizedSVD: Sendable {
             }
         }
         return total
+    }
+
+    /// A seeded Gaussian matrix, filled on all cores. SplitMix64 is counter-based (draw k depends only on seed + k),
+    /// so each chunk jumps to its first draw and the values are the same as one sequential pass — at 1M rows × 410
+    /// columns the sequential pass took ~15 s of the SVD.
+    static func gaussianMatrix(rows: Int, columns: Int, seed: UInt64) -> Matrix {
+        let count = rows * columns
+        var values = [Float](repeating: 0, count: count)
+        let chunk = 1 << 16
+        let chunks = (count + chunk - 1) / chunk
+        values.withUnsafeMutableBufferPointer { v in
+            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                let lo = c * chunk, hi = min(count, lo + chunk)
+                var rng = SplitMix64(seed: seed)
+                rng.state = seed &+ UInt64(2 * lo) &* 0x9E37_79B9_7F4A_7C15  // two draws per value
+                for i in lo..<hi { v[i] = Float(gaussian(&rng)) }
+            }
+        }
+        return Matrix(rows: rows, columns: columns, values: values)
     }
 
     /// A standard normal draw (Box–Muller).
