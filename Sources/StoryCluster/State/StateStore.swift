@@ -175,6 +175,55 @@ public final class StateStore {
         }
     }
 
+    /// A brief's stored duplicate group and story, to write only what a run changed.
+    public struct Assignment: Equatable, Sendable {
+        /// Id of the brief's canonical brief.
+        public var canonical: String?
+        /// Similarity to the canonical brief.
+        public var similarity: Double?
+        /// Story id.
+        public var story: String?
+    }
+
+    /// The stored assignment of every brief.
+    public func assignments() throws -> [String: Assignment] {
+        try db.read { db in
+            var out: [String: Assignment] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, canonical, similarity, story FROM briefs") {
+                out[row["id"]] = Assignment(canonical: row["canonical"], similarity: row["similarity"], story: row["story"])
+            }
+            return out
+        }
+    }
+
+    /// A story row as stored, to write only stories a run changed.
+    public struct StoredStory: Equatable, Sendable {
+        /// Top terms.
+        public var label: String
+        /// Earliest publication time (seconds since 1970).
+        public var firstPublished: Double?
+        /// Latest publication time.
+        public var lastPublished: Double?
+        /// Briefs in the story.
+        public var size: Int
+        /// The story it split from, if any.
+        public var splitFrom: String?
+        /// Whether the story is current.
+        public var active: Bool
+    }
+
+    /// Every stored story row.
+    public func storyRows() throws -> [String: StoredStory] {
+        try db.read { db in
+            var out: [String: StoredStory] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, label, first_published, last_published, size, split_from, active FROM stories") {
+                out[row["id"]] = StoredStory(label: row["label"], firstPublished: row["first_published"], lastPublished: row["last_published"],
+                                             size: row["size"], splitFrom: row["split_from"], active: row["active"])
+            }
+            return out
+        }
+    }
+
     /// Every story id ever used (active or retired), so a new id never reuses an old one.
     public func knownStoryIds() throws -> Set<String> {
         try db.read { db in Set(try String.fetchAll(db, sql: "SELECT id FROM stories")) }
