@@ -22,7 +22,7 @@ enum ConfigFile {
       dimensions: null            # SVD dimensions; null = 100·√(n/2500) clamped to 100…400
       power_iterations: null      # SVD power iterations; null = 3 up to 2,500 briefs, 0 from 10,000
       neighbours: 30              # candidate neighbours per brief
-      approximate_above: 200000   # canonical briefs above which the neighbour search is approximate
+      approximate_above: 50000    # canonical briefs above which the neighbour search is approximate
       max_links: 128              # candidate links a story keeps while it grows (0 = all)
       smoothing: 3                # nearest neighbours mixed into each vector
       half_reliable_tokens: 50    # distinct content tokens at which a text counts as half reliable

@@ -102,7 +102,7 @@ struct SettingsOptions: ParsableArguments {
     @Option(help: "Stories: SVD power iterations (default: 3 up to 2,500 briefs, 0 from 10,000).")
     var powerIterations: Int?
 
-    @Option(help: "Stories: canonical briefs above which the neighbour search is approximate (default 200000).")
+    @Option(help: "Stories: canonical briefs above which the neighbour search is approximate (default 50000).")
     var approximateAbove: Int?
 
     @Option(help: "Stories: hours within which publication times do not penalise a merge (default 48).")
