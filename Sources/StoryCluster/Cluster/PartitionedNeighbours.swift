@@ -21,6 +21,11 @@ public struct PartitionedNeighbours: Sendable {
     public var iterations = 8
     /// Training rows per list.
     public var samplePerList = 48
+    /// Rounds of neighbour-of-neighbour refinement after the list search. One round: generated 100k story B³ F1
+    /// 0.884 → 0.888 (+0.3 s), 1M 0.778 → 0.786 (+7 s); a second round adds 0.001 at 100k.
+    public var refinements = 1
+    /// Neighbours (and their neighbours) each refinement explores per row.
+    public var explore = 8
     /// Seed for the sample and the initial centroids.
     public var seed: UInt64 = 0x1f5
     /// Creates the search with its defaults.
@@ -129,7 +134,52 @@ public struct PartitionedNeighbours: Sendable {
                 }
             }
         }
-        return NeighbourGraph(k: kk, indices: indices, similarities: sims)
+        var graph = NeighbourGraph(k: kk, indices: indices, similarities: sims)
+        for _ in 0..<refinements { graph = refine(graph, z, times: times, window: window) }
+        return graph
+    }
+
+    /// One round of neighbour-of-neighbour search (NN-descent): each row also scores the `explore` nearest
+    /// neighbours of its `explore` nearest neighbours. A neighbour in a list the row did not probe is usually a
+    /// neighbour of a neighbour that did land in one. Reads the old graph and writes a new one, so the result does not
+    /// depend on thread timing.
+    func refine(_ graph: NeighbourGraph, _ z: Matrix, times: [Double]?, window: Double) -> NeighbourGraph {
+        let n = z.rows, d = z.columns, k = graph.k
+        let m = min(explore, k)
+        var indices = graph.indices, sims = graph.similarities
+        let parts = max(1, min(n, 256))
+        indices.withUnsafeMutableBufferPointer { idx in
+            sims.withUnsafeMutableBufferPointer { sim in
+                z.values.withUnsafeBufferPointer { zv in
+                    graph.indices.withUnsafeBufferPointer { old in
+                        DispatchQueue.concurrentPerform(iterations: parts) { p in
+                            var seen = Set<Int32>()
+                            for i in (n * p / parts)..<(n * (p + 1) / parts) {
+                                seen.removeAll(keepingCapacity: true)
+                                for r in 0..<k { let j = old[i * k + r]; if j >= 0 { seen.insert(j) } }
+                                var filled = Int32(k)
+                                for r in 0..<k where old[i * k + r] < 0 { filled = Int32(r); break }
+                                let topS = sim.baseAddress! + i * k, topI = idx.baseAddress! + i * k
+                                let zi = zv.baseAddress! + i * d
+                                for a in 0..<m {
+                                    let j = Int(old[i * k + a])
+                                    guard j >= 0 else { break }
+                                    for b in 0..<m {
+                                        let c = old[j * k + b]
+                                        guard c >= 0 else { break }
+                                        if Int(c) == i || !seen.insert(c).inserted { continue }
+                                        if let times, abs(times[i] - times[Int(c)]) > window { continue }
+                                        let s = AverageLinkage.dot(zi, zv.baseAddress! + Int(c) * d, d)
+                                        Self.insert(s, c, topS, topI, k, &filled)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return NeighbourGraph(k: k, indices: indices, similarities: sims)
     }
 
     /// Spherical k-means centroids (unit rows) trained on a seeded sample of `z`.
