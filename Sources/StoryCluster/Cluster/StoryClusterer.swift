@@ -22,7 +22,7 @@ public struct StoryConfig: Hashable, Sendable {
     /// Canonical briefs above which the neighbour search is approximate (`PartitionedNeighbours`); at or below
     /// it the search is exact. 0 = always approximate, Int.max = always exact.
     ///
-    /// Generated 100k briefs (92k canonical): exact 12.8 s, B³ F1 0.902; approximate 3.2 s, 0.884. The exact search
+    /// Generated 100k briefs (92k canonical): exact 12.8 s, B³ F1 0.902; approximate 3.2 s, 0.884 (0.888 with the refinement round). The exact search
     /// grows with the square of the briefs per time window, so past ~50k it dominates the run.
     public var approximateAbove = 50_000
     /// Candidate links a story keeps while it grows (see `AverageLinkage.maxLinks`).
