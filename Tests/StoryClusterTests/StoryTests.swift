@@ -74,7 +74,7 @@ import LinearAlgebra
         }
         z.normalizeRows()
         var search = PartitionedNeighbours()
-        search.listSize = 200  // 20 lists, 4 probed
+        search.listSize = 200  // 20 lists, 8 probed
         let approx = search.search(z, k: 10)
         let exact = NearestNeighbours.search(z, k: 10)
         var found = 0

@@ -21,7 +21,10 @@ public struct AverageLinkage: Sendable {
     /// Candidate links a cluster keeps, the strongest by score (0 = all). Why: a story of thousands of briefs grows
     /// by absorbing them one at a time, and each absorption must bring every link of the cluster up to date (one
     /// d-dimensional dot product per link the newcomer lacked), which is quadratic in the story's size; at 1M
-    /// briefs that was most of the run. A cluster's best partner is always among its strongest links.
+    /// briefs that was most of the run. The story's own best partner is always among its strongest links; the
+    /// dropped side may lose a link that was its best, and a brief whose good links all led into capped stories stays
+    /// apart. Measured: keeping such links over the cap (1M generated briefs) moved B³ F1 from 0.786 to 0.787 and
+    /// the clustering stage from 48 s to 187 s, so the cap drops them.
     public var maxLinks = 0
 
     /// Creates the clusterer.

@@ -31,13 +31,17 @@ public struct PartitionedNeighbours: Sendable {
     /// Creates the search with its defaults.
     public init() {}
 
+    /// Whether `n` rows are enough for the lists (more lists than probes); below that the search is exact.
+    public func applies(to n: Int) -> Bool { n / max(1, listSize) > probes }
+
     /// Top-`k` neighbours of each row of `z` (unit rows, self excluded), most similar first; ties go to the smaller
     /// index. With `times` (one per row), a row is only compared with rows at most `window` apart.
     public func search(_ z: Matrix, k: Int, times: [Double]? = nil, window: Double = .infinity) -> NeighbourGraph {
         let n = z.rows, d = z.columns
         let lists = n / max(1, listSize)
         let kk = max(0, min(k, n - 1))
-        guard lists > probes, kk > 0, d > 0 else {
+        guard applies(to: n), kk > 0, d > 0 else {
+            // Too few rows for the lists: a plain exact search (callers with times use their banded exact search).
             return NearestNeighbours.search(z, k: k)
         }
         let previousThreads = BLAS.threads
@@ -115,11 +119,25 @@ public struct PartitionedNeighbours: Sendable {
                                                     let topS = sim.baseAddress! + i * kk, topI = idx.baseAddress! + i * kk
                                                     // The block's column range is the union of its rows' windows;
                                                     // each row keeps only partners within its own.
+                                                    // Sixteen columns at a time against the row's current k-th
+                                                    // best: most of a tile is below it (as in the exact search).
                                                     let ti = times?[i] ?? 0
-                                                    for c in 0..<cols {
-                                                        let j = mem[lo + c]
-                                                        if Int(j) == i || (times != nil && abs(memTimes[lo + c] - ti) > window) { continue }
-                                                        Self.insert(row[c], j, topS, topI, kk, &fill[i])
+                                                    var fl: Float = Int(fill[i]) < kk ? -.infinity : topS[kk - 1]
+                                                    var c = 0
+                                                    while c < cols {
+                                                        if c + 16 <= cols, NearestNeighbours.max16(row + c) < fl { c += 16; continue }
+                                                        let end = min(cols, c + 16)
+                                                        while c < end {
+                                                            let s = row[c]
+                                                            if s >= fl {  // equal may still win on the smaller index
+                                                                let j = mem[lo + c]
+                                                                if Int(j) != i && (times == nil || abs(memTimes[lo + c] - ti) <= window) {
+                                                                    Self.insert(s, j, topS, topI, kk, &fill[i])
+                                                                    fl = Int(fill[i]) < kk ? -.infinity : topS[kk - 1]
+                                                                }
+                                                            }
+                                                            c += 1
+                                                        }
                                                     }
                                                     lock.unlock()
                                                 }

@@ -20,7 +20,8 @@ public struct StoryConfig: Hashable, Sendable {
     /// Add the dateline's place to the text clustered (off by default; measured in the cluster README).
     public var datelineTerms = false
     /// Canonical briefs above which the neighbour search is approximate (`PartitionedNeighbours`); at or below
-    /// it the search is exact. 0 = always approximate, Int.max = always exact.
+    /// it the search is exact. 0 = approximate whenever there are enough briefs for its lists (see
+    /// `usesApproximateSearch(for:)`), Int.max = always exact.
     ///
     /// Generated 100k briefs (92k canonical): exact 12.8 s, B³ F1 0.902; approximate 3.2 s, 0.884 (0.888 with the refinement round). The exact search
     /// grows with the square of the briefs per time window, so past ~50k it dominates the run.
@@ -39,6 +40,9 @@ public struct StoryConfig: Hashable, Sendable {
     public var timeDecayHours: Double = 48
     /// The defaults.
     public init() {}
+
+    /// Whether n canonical briefs get the approximate neighbour search.
+    public func usesApproximateSearch(for n: Int) -> Bool { n > approximateAbove && PartitionedNeighbours().applies(to: n) }
 
     /// SVD power iterations for n canonical briefs: q = round(3·(200 − d)/100) clamped to 0…3 with d from
     /// `dimensions(for:)`, i.e. 3 up to 2,500 briefs (d = 100), none from 10,000 (d ≥ 200), unless set.
@@ -184,14 +188,14 @@ public struct StoryClusterer: Sendable {
         let k = max(config.neighbours, config.smoothing)
         let times = briefs.compactMap { $0.published?.timeIntervalSince1970 }
         guard times.count == briefs.count, briefs.count > 2 * NearestNeighbours.rowBlock else {
-            return briefs.count > config.approximateAbove ? PartitionedNeighbours().search(z, k: k) : NearestNeighbours.search(z, k: k)
+            return config.usesApproximateSearch(for: briefs.count) ? PartitionedNeighbours().search(z, k: k) : NearestNeighbours.search(z, k: k)
         }
         let maxScale = (0..<rows.rowCount).map { i -> Float in
             let l = Float(max(1, rows.nonZeros(i)))
             return (l + config.halfReliableTokens) / l
         }.max() ?? 1
         let delta = 3600 * (config.timeWindowHours + config.timeDecayHours * Double(max(0, log(maxScale / config.threshold))))
-        if briefs.count > config.approximateAbove {
+        if config.usesApproximateSearch(for: briefs.count) {
             return PartitionedNeighbours().search(z, k: k, times: times, window: delta)
         }
         let order = times.indices.sorted { times[$0] != times[$1] ? times[$0] < times[$1] : $0 < $1 }

@@ -213,7 +213,7 @@ public enum SettingsJSON {
         w.field("dimensions", c.dimensions(for: canonicalBriefs))
         w.field("dimensions_rule", c.dimensions == nil ? "auto" : "fixed")
         w.field("power_iterations", c.powerIterations(for: canonicalBriefs))
-        w.field("neighbour_search", canonicalBriefs > c.approximateAbove ? "approximate" : "exact")
+        w.field("neighbour_search", c.usesApproximateSearch(for: canonicalBriefs) ? "approximate" : "exact")
         w.field("neighbours", c.neighbours)
         w.field("smoothing", c.smoothing)
         w.key("half_reliable_tokens"); w.double(Double(c.halfReliableTokens), digits: 1)

@@ -257,7 +257,7 @@ public enum NightlyRun {
             for s in report.stories.stories {
                 let now = StateStore.StoredStory(label: s.label, firstPublished: s.firstPublished?.timeIntervalSince1970,
                                                  lastPublished: s.lastPublished?.timeIntervalSince1970, size: s.briefs.count,
-                                                 splitFrom: s.splitFrom, active: true)
+                                                 active: true)
                 if !grownIds.contains(s.id), storedStories[s.id] == now { continue }
                 try db.execute(sql: """
                     INSERT INTO stories (id, label, first_published, last_published, size, created_run, updated_run, merged_into,

@@ -196,7 +196,8 @@ public final class StateStore {
         }
     }
 
-    /// A story row as stored, to write only stories a run changed.
+    /// The columns of a story row a run's update writes (`split_from` is set only on insert), to write only stories
+    /// a run changed.
     public struct StoredStory: Equatable, Sendable {
         /// Top terms.
         public var label: String
@@ -206,8 +207,6 @@ public final class StateStore {
         public var lastPublished: Double?
         /// Briefs in the story.
         public var size: Int
-        /// The story it split from, if any.
-        public var splitFrom: String?
         /// Whether the story is current.
         public var active: Bool
     }
@@ -216,9 +215,9 @@ public final class StateStore {
     public func storyRows() throws -> [String: StoredStory] {
         try db.read { db in
             var out: [String: StoredStory] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, label, first_published, last_published, size, split_from, active FROM stories") {
+            for row in try Row.fetchAll(db, sql: "SELECT id, label, first_published, last_published, size, active FROM stories") {
                 out[row["id"]] = StoredStory(label: row["label"], firstPublished: row["first_published"], lastPublished: row["last_published"],
-                                             size: row["size"], splitFrom: row["split_from"], active: row["active"])
+                                             size: row["size"], active: row["active"])
             }
             return out
         }
