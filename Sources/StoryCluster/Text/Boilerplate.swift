@@ -85,10 +85,10 @@ public enum Boilerplate {
             }
         }
         // A byline on the first line: "By Jane Doe" / "Door onze correspondent" (short, no sentence end).
-        let lead = text[start...].prefix(12).lowercased()
-        if bylines.contains(where: { lead.hasPrefix($0) }), let nl = text[start...].utf8.prefix(80).firstIndex(of: 0x0A) {
-            let line = text[start..<nl]
-            if !line.contains(".") { start = text.index(after: nl) }
+        // The newline test first: most texts have none near the start, and lowercasing allocates.
+        if let nl = text[start...].utf8.prefix(80).firstIndex(of: 0x0A) {
+            let lead = text[start...].prefix(12).lowercased()
+            if bylines.contains(where: { lead.hasPrefix($0) }), !text[start..<nl].contains(".") { start = text.index(after: nl) }
         }
         // A trailing relative-time marker that survived (e.g. in JSON Lines text).
         let tailBytes = text.utf8.suffix(32)
