@@ -87,6 +87,12 @@ let storyBenchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations { blackHole(NearestNeighbours.search(z, k: 30)) }
     }
 
+    // The inverted-file search used above 50k canonical briefs, on the same rows: 19 lists, each row compared with
+    // the members of its 8 nearest (≈ 42% of the exact search's pairs) plus k-means and one refinement round.
+    Benchmark("partitioned neighbours + top-30, 20k×100 (19 lists, 8 probed)", configuration: slow) { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(PartitionedNeighbours().search(z, k: 30)) }
+    }
+
     for (rows, columns) in [(512, 8192), (512, 4096), (256, 8192), (1024, 4096), (512, 2048)] {
         Benchmark("similarity tiles \(rows)×\(columns), 20k×20k×100 (80 GFLOP)", configuration: slow) { benchmark in
             let saved = (NearestNeighbours.rowBlock, NearestNeighbours.columnBlock)
