@@ -122,6 +122,27 @@ import LinearAlgebra
         #expect(AverageLinkage(threshold: 0.9).cluster(twin, graph: pair, hours: [nil, 240]) == [0, 0])
     }
 
+    @Test func anchoredClustersTakeNewRowsButNeverMergeEachOther() {
+        // Stored stories A = {0, 1} and B = {2, 3} are close (they would merge at this threshold); row 4 is a new
+        // brief nearest B, row 5 a new brief unlike anything.
+        let rows: [[Float]] = [[1, 0, 0, 0], [0.95, 0.1, 0.2, 0], [0.8, 0.55, 0.2, 0], [0.85, 0.5, 0.1, 0], [0.75, 0.65, 0.1, 0], [0, 0, 0, 1]]
+        var v = Matrix(rows: 6, columns: 4)
+        for (i, r) in rows.enumerated() { for j in 0..<4 { v[i, j] = r[j] } }
+        v.normalizeRows()
+        var edges = [Int32](repeating: -1, count: 6 * 5)
+        for i in 0..<6 { var r = 0; for j in 0..<6 where j != i { edges[i * 5 + r] = Int32(j); r += 1 } }
+        let graph = NeighbourGraph(k: 5, indices: edges, similarities: [Float](repeating: 0, count: 30))
+        let linkage = AverageLinkage(threshold: 0.5)
+        let hours = [Double?](repeating: nil, count: 6)
+        let free = linkage.cluster(v, graph: graph, hours: hours)
+        #expect(free[0] == free[2], "without anchors A and B merge")
+        let anchored = linkage.cluster(v, graph: graph, hours: hours, initial: [7, 7, 9, 9, -1, -1])
+        #expect(anchored[0] == anchored[1] && anchored[2] == anchored[3])
+        #expect(anchored[0] != anchored[2], "two stored stories never merge")
+        #expect(anchored[4] == anchored[2], "the new brief joins the nearer stored story")
+        #expect(anchored[5] == 5, "a new brief unlike every story starts its own")
+    }
+
     static func score(_ set: String) throws -> ClusteringScores {
         let dir = Fixtures.root.appendingPathComponent("Data/\(set)")
         try #require(FileManager.default.fileExists(atPath: dir.path), "Data/\(set) missing")

@@ -45,7 +45,11 @@ public struct AverageLinkage: Sendable {
     /// (The time factor, on mean member times, bends reducibility slightly; ties break by smaller id.)
     /// - Complexity: O(n·k·d) for the first link weights, then O(|N|) per neighbour scan and per merge, plus one
     ///   dot product for each pair only one side of a merge knew.
-    public func cluster(_ v: Matrix, graph: NeighbourGraph, hours: [Double?]) -> [Int] {
+    ///
+    /// `initial` (optional, one label per row, −1 = none) starts the rows sharing a label as one anchored cluster;
+    /// two anchored clusters never merge. The nightly path uses it to attach new briefs to stored stories without
+    /// re-deciding the stories themselves.
+    public func cluster(_ v: Matrix, graph: NeighbourGraph, hours: [Double?], initial: [Int]? = nil) -> [Int] {
         let n = v.rows, d = v.columns
         guard n > 0 else { return [] }
         var sums = v.values
@@ -54,6 +58,7 @@ public struct AverageLinkage: Sendable {
         var timeCount = hours.map { $0 == nil ? 0.0 : 1.0 }
         var parent = Array(0..<n)
         var final = [Bool](repeating: false, count: n)
+        var anchored = [Bool](repeating: false, count: n)
         // links[a][b] = s_a · s_b, the exact sum of member similarities between clusters a and b, kept for every
         // candidate pair. A merge adds the two rows (Lance–Williams for average linkage), so a score is a lookup,
         // not a d-dimensional dot product each time the chain revisits a cluster (at 1M briefs that recomputation
@@ -116,6 +121,7 @@ public struct AverageLinkage: Sendable {
                     dropped = true
                     continue
                 }
+                if anchored[a] && anchored[ci] { continue }
                 if s > bestScore || (s == bestScore && (ci == prefer || (bestId != prefer && ci < bestId))) {
                     bestScore = s
                     bestId = ci
@@ -130,27 +136,8 @@ public struct AverageLinkage: Sendable {
             }
             return bestId < 0 ? nil : (bestId, bestScore)
         }
-        var chain: [Int] = []
-        var start = 0
-        while true {
-            if chain.isEmpty {
-                while start < n && (parent[start] != start || final[start]) { start += 1 }
-                guard start < n else { break }
-                chain.append(start)
-            }
-            let a = chain[chain.count - 1]
-            let previous = chain.count >= 2 ? chain[chain.count - 2] : -1
-            guard let (b, _) = best(a, prefer: previous) else {
-                final[a] = true
-                chain.removeLast()
-                continue
-            }
-            guard b == previous else {
-                chain.append(b)
-                continue
-            }
-            // a and b are each other's best: merge hi into lo (the survivor keeps the smaller id).
-            chain.removeLast(2)
+        /// Merges clusters a and b: hi into lo, the survivor keeping the smaller id.
+        func merge(_ a: Int, _ b: Int) {
             let lo = min(a, b), hi = max(a, b)
             parent[hi] = lo
             size[lo] += size[hi]
@@ -193,6 +180,38 @@ public struct AverageLinkage: Sendable {
                 let pl = s.baseAddress! + lo * d, ph = s.baseAddress! + hi * d
                 for j in 0..<d { pl[j] += ph[j] }
             }
+            anchored[lo] = anchored[lo] || anchored[hi]
+        }
+        if let initial {
+            // Rows sharing a label start as one anchored cluster (merged in index order, so the root is the smallest).
+            var first: [Int: Int] = [:]
+            for i in 0..<n where initial[i] >= 0 {
+                if let r = first[initial[i]] { merge(r, i) } else { first[initial[i]] = i }
+                anchored[min(first[initial[i]]!, i)] = true
+            }
+        }
+        var chain: [Int] = []
+        var start = 0
+        while true {
+            if chain.isEmpty {
+                while start < n && (parent[start] != start || final[start]) { start += 1 }
+                guard start < n else { break }
+                chain.append(start)
+            }
+            let a = chain[chain.count - 1]
+            let previous = chain.count >= 2 ? chain[chain.count - 2] : -1
+            guard let (b, _) = best(a, prefer: previous) else {
+                final[a] = true
+                chain.removeLast()
+                continue
+            }
+            guard b == previous else {
+                chain.append(b)
+                continue
+            }
+            // a and b are each other's best.
+            chain.removeLast(2)
+            merge(a, b)
         }
         // Survivors are always the smallest index of their cluster.
         func root(_ i: Int) -> Int {

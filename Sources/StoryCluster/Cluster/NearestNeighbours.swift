@@ -32,7 +32,9 @@ public enum NearestNeighbours {
     /// time window make this a band around the diagonal).
     /// - Complexity: 2·n·c·d flops in BLAS plus O(n·c) compares for c columns per row; row blocks run on all
     ///   cores, one BLAS thread each.
-    public static func search(_ z: Matrix, k: Int, columns: ((Int, Int) -> Range<Int>)? = nil) -> NeighbourGraph {
+    /// `queries`, when given, marks the rows whose neighbours are wanted: row blocks without one are skipped (their
+    /// rows keep empty lists), which is what a nightly run needs when only new briefs are placed.
+    public static func search(_ z: Matrix, k: Int, columns: ((Int, Int) -> Range<Int>)? = nil, queries: [Bool]? = nil) -> NeighbourGraph {
         let n = z.rows, d = z.columns
         let kk = max(0, min(k, n - 1))
         var indices = [Int32](repeating: -1, count: n * kk)
@@ -48,6 +50,7 @@ public enum NearestNeighbours {
                 z.values.withUnsafeBufferPointer { zv in
                     DispatchQueue.concurrentPerform(iterations: blocks) { b in
                         let r0 = b * rb, r1 = min(n, r0 + rb)
+                        if let queries, !queries[r0..<r1].contains(true) { return }
                         let rows = r1 - r0
                         var tile = [Float](repeating: 0, count: rows * min(cb, n))
                         var floor = [Float](repeating: -.infinity, count: rows)  // current k-th best per row

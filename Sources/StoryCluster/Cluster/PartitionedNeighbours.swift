@@ -36,13 +36,14 @@ public struct PartitionedNeighbours: Sendable {
 
     /// Top-`k` neighbours of each row of `z` (unit rows, self excluded), most similar first; ties go to the smaller
     /// index. With `times` (one per row), a row is only compared with rows at most `window` apart.
-    public func search(_ z: Matrix, k: Int, times: [Double]? = nil, window: Double = .infinity) -> NeighbourGraph {
+    /// `queries`, when given, marks the rows whose neighbours are wanted (the others keep empty lists).
+    public func search(_ z: Matrix, k: Int, times: [Double]? = nil, window: Double = .infinity, queries queriesWanted: [Bool]? = nil) -> NeighbourGraph {
         let n = z.rows, d = z.columns
         let lists = n / max(1, listSize)
         let kk = max(0, min(k, n - 1))
         guard applies(to: n), kk > 0, d > 0 else {
             // Too few rows for the lists: a plain exact search (callers with times use their banded exact search).
-            return NearestNeighbours.search(z, k: k)
+            return NearestNeighbours.search(z, k: k, queries: queriesWanted)
         }
         let previousThreads = BLAS.threads
         BLAS.setThreads(1)
@@ -56,6 +57,7 @@ public struct PartitionedNeighbours: Sendable {
         var queries = [[Int32]](repeating: [], count: lists)
         for i in 0..<n {
             members[Int(nearest[i * probes])].append(Int32(i))
+            if let wanted = queriesWanted, !wanted[i] { continue }
             for p in 0..<probes { queries[Int(nearest[i * probes + p])].append(Int32(i)) }
         }
         if times != nil {
@@ -153,7 +155,7 @@ public struct PartitionedNeighbours: Sendable {
             }
         }
         var graph = NeighbourGraph(k: kk, indices: indices, similarities: sims)
-        for _ in 0..<refinements { graph = refine(graph, z, times: times, window: window) }
+        for _ in 0..<refinements { graph = refine(graph, z, times: times, window: window, queries: queriesWanted) }
         return graph
     }
 
@@ -161,7 +163,7 @@ public struct PartitionedNeighbours: Sendable {
     /// neighbours of its `explore` nearest neighbours. A neighbour in a list the row did not probe is usually a
     /// neighbour of a neighbour that did land in one. Reads the old graph and writes a new one, so the result does not
     /// depend on thread timing.
-    func refine(_ graph: NeighbourGraph, _ z: Matrix, times: [Double]?, window: Double) -> NeighbourGraph {
+    func refine(_ graph: NeighbourGraph, _ z: Matrix, times: [Double]?, window: Double, queries: [Bool]? = nil) -> NeighbourGraph {
         let n = z.rows, d = z.columns, k = graph.k
         let m = min(explore, k)
         var indices = graph.indices, sims = graph.similarities
@@ -173,6 +175,7 @@ public struct PartitionedNeighbours: Sendable {
                         DispatchQueue.concurrentPerform(iterations: parts) { p in
                             var seen = Set<Int32>()
                             for i in (n * p / parts)..<(n * (p + 1) / parts) {
+                                if let queries, !queries[i] { continue }
                                 seen.removeAll(keepingCapacity: true)
                                 for r in 0..<k { let j = old[i * k + r]; if j >= 0 { seen.insert(j) } }
                                 var filled = Int32(k)

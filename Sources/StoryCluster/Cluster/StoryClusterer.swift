@@ -129,7 +129,11 @@ public struct StoryClusterer: Sendable {
 
     /// Labels canonical briefs with a cluster (the smallest index of the cluster), returning the labels and the
     /// fitted TF-IDF rows for labelling.
-    public func clusterCanonical(_ briefs: [Brief], timings: inout [(String, Double)]) throws -> (labels: [Int], model: TfidfModel?, rows: SparseRows?) {
+    ///
+    /// With `initial` (a label per brief, −1 = none), briefs sharing a label start as one anchored cluster that no
+    /// other anchored cluster can join, and neighbours are searched only for the unlabelled briefs: how a nightly
+    /// run places new briefs among stored stories.
+    public func clusterCanonical(_ briefs: [Brief], timings: inout [(String, Double)], initial: [Int]? = nil) throws -> (labels: [Int], model: TfidfModel?, rows: SparseRows?) {
         let n = briefs.count
         guard n > 1 else { return (Array(0..<n), nil, nil) }
         var clock = Date()
@@ -148,7 +152,7 @@ public struct StoryClusterer: Sendable {
         timings.append(("svd", Date().timeIntervalSince(clock)))
         guard z.columns > 0 else { return (Array(0..<n), model, rows) }
         clock = Date()
-        let graph = neighbourGraph(z, briefs: briefs, rows: rows)
+        let graph = neighbourGraph(z, briefs: briefs, rows: rows, queries: initial.map { $0.map { $0 < 0 } })
         timings.append(("neighbours", Date().timeIntervalSince(clock)))
         clock = Date()
         // Smoothing with the m nearest neighbours (from z, one pass), then length reliability.
@@ -176,7 +180,7 @@ public struct StoryClusterer: Sendable {
                                         indices: (0..<n).flatMap { i in graph.indices[(i * graph.k)..<(i * graph.k + config.neighbours)] },
                                         similarities: (0..<n).flatMap { i in graph.similarities[(i * graph.k)..<(i * graph.k + config.neighbours)] })
         }
-        let labels = linkage.cluster(v, graph: candidates, hours: hours)
+        let labels = linkage.cluster(v, graph: candidates, hours: hours, initial: initial)
         timings.append(("cluster", Date().timeIntervalSince(clock)))
         return (labels, model, rows)
     }
@@ -184,11 +188,12 @@ public struct StoryClusterer: Sendable {
     /// The kNN graph of `z`. When every brief has a time, rows are sorted by time and each row block is compared
     /// only with briefs within Δ hours, Δ = W + τ·ln(maxScale/T): beyond it the time factor keeps every pair below
     /// the threshold even at the largest length correction maxScale = max 1/r_i, so such pairs can never merge.
-    func neighbourGraph(_ z: Matrix, briefs: [Brief], rows: SparseRows) -> NeighbourGraph {
+    func neighbourGraph(_ z: Matrix, briefs: [Brief], rows: SparseRows, queries: [Bool]? = nil) -> NeighbourGraph {
         let k = max(config.neighbours, config.smoothing)
         let times = briefs.compactMap { $0.published?.timeIntervalSince1970 }
         guard times.count == briefs.count, briefs.count > 2 * NearestNeighbours.rowBlock else {
-            return config.usesApproximateSearch(for: briefs.count) ? PartitionedNeighbours().search(z, k: k) : NearestNeighbours.search(z, k: k)
+            return config.usesApproximateSearch(for: briefs.count) ? PartitionedNeighbours().search(z, k: k, queries: queries)
+                : NearestNeighbours.search(z, k: k, queries: queries)
         }
         let maxScale = (0..<rows.rowCount).map { i -> Float in
             let l = Float(max(1, rows.nonZeros(i)))
@@ -196,7 +201,7 @@ public struct StoryClusterer: Sendable {
         }.max() ?? 1
         let delta = 3600 * (config.timeWindowHours + config.timeDecayHours * Double(max(0, log(maxScale / config.threshold))))
         if config.usesApproximateSearch(for: briefs.count) {
-            return PartitionedNeighbours().search(z, k: k, times: times, window: delta)
+            return PartitionedNeighbours().search(z, k: k, times: times, window: delta, queries: queries)
         }
         let order = times.indices.sorted { times[$0] != times[$1] ? times[$0] < times[$1] : $0 < $1 }
         let sortedTimes = order.map { times[$0] }
@@ -208,9 +213,9 @@ public struct StoryClusterer: Sendable {
             while lo < hi { let mid = (lo + hi) / 2; if sortedTimes[mid] < t { lo = mid + 1 } else { hi = mid } }
             return lo
         }
-        let graph = NearestNeighbours.search(sorted, k: k) { r0, r1 in
+        let graph = NearestNeighbours.search(sorted, k: k, columns: { r0, r1 in
             lowerBound(sortedTimes[r0] - delta)..<lowerBound(sortedTimes[r1 - 1] + delta + 0.001)
-        }
+        }, queries: queries.map { q in order.map { q[$0] } })
         // Back to input order: row order[r]'s neighbours are order[j] for sorted j.
         var indices = [Int32](repeating: -1, count: graph.indices.count)
         var sims = [Float](repeating: -.infinity, count: graph.indices.count)

@@ -133,7 +133,11 @@ public enum NightlyRun {
                 window = oldPositions.filter { time($0)! >= lo - delta && time($0)! <= hi + delta }
             }
             let subset = window + newPositions
-            var sub = try StoryClusterer(config: settings.stories).clusterCanonical(subset.map { briefs[canonical[$0]] }, timings: &timings)
+            // Stored stories enter as anchored clusters: new briefs join them or form new stories, never re-deciding
+            // (or merging) the stored ones, and neighbours are searched for the new briefs only.
+            let initial = subset.map { labels[$0] }
+            var sub = try StoryClusterer(config: settings.stories).clusterCanonical(subset.map { briefs[canonical[$0]] }, timings: &timings,
+                                                                                       initial: initial)
             var groups: [Int: [Int]] = [:]
             for (k, label) in sub.labels.enumerated() { groups[label, default: []].append(subset[k]) }
             sub.labels = []
