@@ -99,11 +99,12 @@ public enum NightlyRun {
         return (report, delta)
     }
 
-    /// The nightly path: briefs the state already placed keep their stories; new canonical briefs are clustered
+    /// The nightly path: briefs the state already placed keep their stories; new canonical briefs are embedded
     /// together with the stored canonical briefs of their time window (±(W + 4τ) hours, everything when times are
-    /// missing), and each resulting cluster joins the stored story most of its old members belong to, or starts a
-    /// new story. Duplicate groups are re-derived over the whole history. Old briefs never move here: merges and
-    /// splits of existing stories happen only with `--rebuild`.
+    /// missing), neighbours are searched for the new briefs only, and the average linkage starts from the stored
+    /// stories as anchored clusters (which never merge with each other): a new brief joins a stored story, or new
+    /// briefs form a new story. Duplicate groups are re-derived over the whole history. Old briefs never move here:
+    /// merges and splits of existing stories happen only with `--rebuild`.
     static func incremental(corpusPath: String, corpus: Corpus, settings: RunSettings, readSeconds: Double,
                             stored: [String: String], taken: Set<String>, progress: (String) -> Void) throws -> RunReport {
         let start = Date()
