@@ -47,9 +47,14 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     var state: UInt64
     /// Creates a generator from a seed.
     public init(seed: UInt64) { state = seed }
+    /// The generator for `seed` after `draws` calls to `next()`, in O(1): the state is a counter (seed + draws·γ),
+    /// so parallel workers can each start at their own position of one stream.
+    public init(seed: UInt64, skipping draws: Int) { state = seed &+ UInt64(draws) &* Self.gamma }
+    /// The increment of the state per draw (2⁶⁴/φ).
+    static var gamma: UInt64 { 0x9E37_79B9_7F4A_7C15 }
     /// Next 64 random bits.
     public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
+        state &+= Self.gamma
         return Hashing.mix(state)
     }
 }
