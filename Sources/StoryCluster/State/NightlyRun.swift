@@ -57,19 +57,23 @@ public enum NightlyRun {
         }
         let readSeconds = Date().timeIntervalSince(started)
         let lastRun = try state.lastRunId()
-        let stored = rebuild ? [:] : try state.storyOfBriefs()
+        // One read of each table serves the whole run: stored stories, known ids and the commit's change check.
+        let storedAssignments = try state.assignments()
+        let storedStories = try state.storyRows()
+        let knownStories = Set(storedStories.keys)
+        let stored = rebuild ? [:] : storedAssignments.compactMapValues(\.story)
         var report: RunReport
         var merged: [(String, String)] = []
         if lastRun != nil && !stored.isEmpty {
             report = try incremental(corpusPath: corpusPath, corpus: corpus, settings: settings, readSeconds: readSeconds,
-                                     stored: stored, taken: try state.knownStoryIds(), progress: progress)
+                                     stored: stored, taken: knownStories, progress: progress)
         } else {
             // First run or --rebuild: cluster everything, then match to the previous stories (merges and splits).
             report = try RunReport.make(corpusPath: corpusPath, corpus: corpus, settings: settings, readSeconds: readSeconds, progress: progress)
             let briefs = report.corpus.briefs
             let previous = try state.previousStories()
             let clusters = report.stories.stories.map { s in (members: s.canonicalBriefs.map { briefs[$0].id }, freshId: s.id) }
-            let assignment = StableIds.assign(clusters: clusters, previous: previous, taken: try state.knownStoryIds())
+            let assignment = StableIds.assign(clusters: clusters, previous: previous, taken: knownStories)
             for i in report.stories.stories.indices {
                 report.stories.stories[i].id = assignment.ids[i]
                 report.stories.stories[i].splitFrom = assignment.splitFrom[i]
@@ -81,9 +85,7 @@ public enum NightlyRun {
 
         // What changed.
         let runId = (lastRun ?? 0) + 1
-        let known = try state.knownBriefIds()
-        let newBriefs = Set(briefs.map(\.id).filter { !known.contains($0) })
-        let knownStories = try state.knownStoryIds()
+        let newBriefs = Set(briefs.map(\.id).filter { storedAssignments[$0] == nil })
         var newStories: [String] = [], grown: [(String, [String])] = []
         for s in report.stories.stories {
             let added = s.briefs.map { briefs[$0].id }.filter { newBriefs.contains($0) }
@@ -95,7 +97,8 @@ public enum NightlyRun {
                              filesParsed: report.corpus.files.filter(\.parsed).count, filesReused: report.corpus.files.filter { !$0.parsed }.count,
                              filesMissing: missing, newBriefs: newBriefs, newStories: newStories, grownStories: grown,
                              quietStories: quiet, merged: merged)
-        try commit(report, delta: delta, state: state, started: started, forgetMissing: forgetMissing, missing: missing, grownIds: grownIds)
+        try commit(report, delta: delta, state: state, started: started, forgetMissing: forgetMissing, missing: missing, grownIds: grownIds,
+                   storedAssignments: storedAssignments, storedStories: storedStories)
         return (report, delta)
     }
 
@@ -176,7 +179,8 @@ public enum NightlyRun {
     }
 
     static func commit(_ report: RunReport, delta: RunDelta, state: StateStore, started: Date, forgetMissing: Bool,
-                       missing: [String], grownIds: Set<String>) throws {
+                       missing: [String], grownIds: Set<String>, storedAssignments: [String: StateStore.Assignment],
+                       storedStories: [String: StateStore.StoredStory]) throws {
         let briefs = report.corpus.briefs
         let parsed = Set(report.corpus.files.filter(\.parsed).map(\.path))
         let runId = delta.runId
@@ -187,8 +191,6 @@ public enum NightlyRun {
         let lsh = report.settings.dedup.effectiveLSH
         var storyOf = [String](repeating: "", count: briefs.count)
         for s in report.stories.stories { for b in s.briefs { storyOf[b] = s.id } }
-        let storedAssignments = try state.assignments()
-        let storedStories = try state.storyRows()
         let toWriteIds = Set(toWrite.map { briefs[$0].id })
         try state.db.write { db in
             for path in parsed {

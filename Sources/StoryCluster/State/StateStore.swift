@@ -166,15 +166,6 @@ public final class StateStore {
         }
     }
 
-    /// The stored story of every brief (duplicates included).
-    public func storyOfBriefs() throws -> [String: String] {
-        try db.read { db in
-            var out: [String: String] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, story FROM briefs WHERE story IS NOT NULL") { out[row["id"]] = row["story"] }
-            return out
-        }
-    }
-
     /// A brief's stored duplicate group and story, to write only what a run changed.
     public struct Assignment: Equatable, Sendable {
         /// Id of the brief's canonical brief.
@@ -211,7 +202,8 @@ public final class StateStore {
         public var active: Bool
     }
 
-    /// Every stored story row.
+    /// Every stored story row, active or retired: its keys are every story id ever used (so a new id never reuses
+    /// an old one).
     public func storyRows() throws -> [String: StoredStory] {
         try db.read { db in
             var out: [String: StoredStory] = [:]
@@ -223,18 +215,8 @@ public final class StateStore {
         }
     }
 
-    /// Every story id ever used (active or retired), so a new id never reuses an old one.
-    public func knownStoryIds() throws -> Set<String> {
-        try db.read { db in Set(try String.fetchAll(db, sql: "SELECT id FROM stories")) }
-    }
-
     /// Stories that grew in the given run.
     public func storiesUpdated(in run: Int) throws -> Set<String> {
         try db.read { db in Set(try String.fetchAll(db, sql: "SELECT id FROM stories WHERE active = 1 AND updated_run = ?", arguments: [run])) }
-    }
-
-    /// Ids of briefs the state already holds.
-    public func knownBriefIds() throws -> Set<String> {
-        try db.read { db in Set(try String.fetchAll(db, sql: "SELECT id FROM briefs")) }
     }
 }
