@@ -54,7 +54,7 @@ public enum NearestNeighbours {
                         let rows = r1 - r0
                         var tile = [Float](repeating: 0, count: rows * min(cb, n))
                         var floor = [Float](repeating: -.infinity, count: rows)  // current k-th best per row
-                        var filled = [Int](repeating: 0, count: rows)
+                        var filled = [Int32](repeating: 0, count: rows)
                         let range = columns?(r0, r1) ?? 0..<n
                         tile.withUnsafeMutableBufferPointer { t in
                             var c0 = range.lowerBound
@@ -77,7 +77,7 @@ public enum NearestNeighbours {
                                             // Strictly greater: an equal later column never displaces an earlier one.
                                             if s > fl, c0 + c != i {
                                                 insert(s, Int32(c0 + c), topS, topI, kk, &filled[r])
-                                                fl = filled[r] < kk ? -.infinity : topS[kk - 1]
+                                                fl = Int(filled[r]) < kk ? -.infinity : topS[kk - 1]
                                             }
                                             c += 1
                                         }
@@ -103,12 +103,26 @@ public enum NearestNeighbours {
         return max(a, b)
     }
 
-    /// Inserts (s, j) into a descending list of capacity k (ties keep the earlier, smaller index first).
+    /// The first index of sorted `values` that is not below `t`.
+    static func lowerBound(_ values: [Double], _ t: Double) -> Int {
+        var lo = 0, hi = values.count
+        while lo < hi { let mid = (lo + hi) / 2; if values[mid] < t { lo = mid + 1 } else { hi = mid } }
+        return lo
+    }
+
+    /// Inserts (s, j) into a list of capacity k ordered by similarity descending, then index ascending: a total
+    /// order, so the result does not depend on the order in which candidates are offered (worker threads in the
+    /// partitioned search; in the tiled search columns come in index order, where it means ties keep the earlier).
     @inline(__always)
-    static func insert(_ s: Float, _ j: Int32, _ topS: UnsafeMutablePointer<Float>, _ topI: UnsafeMutablePointer<Int32>, _ k: Int, _ filled: inout Int) {
-        var pos = min(filled, k - 1)
-        if filled < k { filled += 1 }
-        while pos > 0 && topS[pos - 1] < s {
+    static func insert(_ s: Float, _ j: Int32, _ topS: UnsafeMutablePointer<Float>, _ topI: UnsafeMutablePointer<Int32>,
+                       _ k: Int, _ filled: inout Int32) {
+        @inline(__always) func before(_ s1: Float, _ j1: Int32, _ s2: Float, _ j2: Int32) -> Bool {
+            s1 > s2 || (s1 == s2 && j1 < j2)
+        }
+        if Int(filled) == k && !before(s, j, topS[k - 1], topI[k - 1]) { return }
+        var pos = min(Int(filled), k - 1)
+        if Int(filled) < k { filled += 1 }
+        while pos > 0 && before(s, j, topS[pos - 1], topI[pos - 1]) {
             topS[pos] = topS[pos - 1]
             topI[pos] = topI[pos - 1]
             pos -= 1

@@ -97,8 +97,8 @@ public struct PartitionedNeighbours: Sendable {
                                 let q1 = min(qs.count, q0 + queryBlock), rows = q1 - q0
                                 var lo = 0, hi = mem.count
                                 if times != nil {
-                                    lo = Self.lowerBound(memTimes, times![Int(qs[q0])] - window)
-                                    hi = Self.lowerBound(memTimes, times![Int(qs[q1 - 1])] + window + 0.001)
+                                    lo = NearestNeighbours.lowerBound(memTimes, times![Int(qs[q0])] - window)
+                                    hi = NearestNeighbours.lowerBound(memTimes, times![Int(qs[q1 - 1])] + window + 0.001)
                                 }
                                 let cols = hi - lo
                                 if cols > 0 {
@@ -134,7 +134,7 @@ public struct PartitionedNeighbours: Sendable {
                                                             if s >= fl {  // equal may still win on the smaller index
                                                                 let j = mem[lo + c]
                                                                 if Int(j) != i && (times == nil || abs(memTimes[lo + c] - ti) <= window) {
-                                                                    Self.insert(s, j, topS, topI, kk, &fill[i])
+                                                                    NearestNeighbours.insert(s, j, topS, topI, kk, &fill[i])
                                                                     fl = Int(fill[i]) < kk ? -.infinity : topS[kk - 1]
                                                                 }
                                                             }
@@ -191,7 +191,7 @@ public struct PartitionedNeighbours: Sendable {
                                         if Int(c) == i || !seen.insert(c).inserted { continue }
                                         if let times, abs(times[i] - times[Int(c)]) > window { continue }
                                         let s = AverageLinkage.dot(zi, zv.baseAddress! + Int(c) * d, d)
-                                        Self.insert(s, c, topS, topI, k, &filled)
+                                        NearestNeighbours.insert(s, c, topS, topI, k, &filled)
                                     }
                                 }
                             }
@@ -262,7 +262,7 @@ public struct PartitionedNeighbours: Sendable {
                                     for r in 0..<rows {
                                         var filled: Int32 = 0
                                         for c in 0..<lists {
-                                            Self.insert(t[r * lists + c], Int32(c), ts.baseAddress!, ti.baseAddress!, count, &filled)
+                                            NearestNeighbours.insert(t[r * lists + c], Int32(c), ts.baseAddress!, ti.baseAddress!, count, &filled)
                                         }
                                         for p in 0..<count { out[(r0 + r) * count + p] = ti[p] }
                                     }
@@ -274,31 +274,5 @@ public struct PartitionedNeighbours: Sendable {
             }
         }
         return result
-    }
-
-    static func lowerBound(_ values: [Double], _ t: Double) -> Int {
-        var lo = 0, hi = values.count
-        while lo < hi { let mid = (lo + hi) / 2; if values[mid] < t { lo = mid + 1 } else { hi = mid } }
-        return lo
-    }
-
-    /// Inserts (s, j) into a list of capacity k ordered by similarity descending, then index ascending: a total
-    /// order, so the result does not depend on the order in which worker threads offer candidates.
-    @inline(__always)
-    static func insert(_ s: Float, _ j: Int32, _ topS: UnsafeMutablePointer<Float>, _ topI: UnsafeMutablePointer<Int32>,
-                       _ k: Int, _ filled: inout Int32) {
-        @inline(__always) func before(_ s1: Float, _ j1: Int32, _ s2: Float, _ j2: Int32) -> Bool {
-            s1 > s2 || (s1 == s2 && j1 < j2)
-        }
-        if Int(filled) == k && !before(s, j, topS[k - 1], topI[k - 1]) { return }
-        var pos = min(Int(filled), k - 1)
-        if Int(filled) < k { filled += 1 }
-        while pos > 0 && before(s, j, topS[pos - 1], topI[pos - 1]) {
-            topS[pos] = topS[pos - 1]
-            topI[pos] = topI[pos - 1]
-            pos -= 1
-        }
-        topS[pos] = s
-        topI[pos] = j
     }
 }

@@ -208,13 +208,9 @@ public struct StoryClusterer: Sendable {
         var sorted = Matrix(rows: z.rows, columns: z.columns)
         let d = z.columns
         for (r, i) in order.enumerated() { for c in 0..<d { sorted.values[r * d + c] = z.values[i * d + c] } }
-        func lowerBound(_ t: Double) -> Int {
-            var lo = 0, hi = sortedTimes.count
-            while lo < hi { let mid = (lo + hi) / 2; if sortedTimes[mid] < t { lo = mid + 1 } else { hi = mid } }
-            return lo
-        }
         let graph = NearestNeighbours.search(sorted, k: k, columns: { r0, r1 in
-            lowerBound(sortedTimes[r0] - delta)..<lowerBound(sortedTimes[r1 - 1] + delta + 0.001)
+            NearestNeighbours.lowerBound(sortedTimes, sortedTimes[r0] - delta)
+                ..< NearestNeighbours.lowerBound(sortedTimes, sortedTimes[r1 - 1] + delta + 0.001)
         }, queries: queries.map { q in order.map { q[$0] } })
         // Back to input order: row order[r]'s neighbours are order[j] for sorted j.
         var indices = [Int32](repeating: -1, count: graph.indices.count)
