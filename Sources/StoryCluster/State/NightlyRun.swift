@@ -148,11 +148,10 @@ public enum NightlyRun {
             var next = labelOfStory.count
             for key in groups.keys.sorted() {
                 let positions = groups[key]!
-                var votes: [String: Int] = [:]
-                for pos in positions where labels[pos] >= 0 { votes[ids[labels[pos]]!, default: 0] += 1 }
+                // Anchored stories never merge, so a cluster holds at most one stored story: its new briefs join it.
                 let target: Int
-                if let winner = votes.max(by: { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }) {
-                    target = labelOfStory[winner.key]!
+                if let old = positions.first(where: { labels[$0] >= 0 }) {
+                    target = labels[old]
                 } else {
                     target = next
                     next += 1
