@@ -122,7 +122,7 @@ extension Run {
         let progress = Progress(enabled: Console.stderrIsTerminal && !corpusOptions.quiet)
         defer { progress.finish() }
         let (report, delta) = try NightlyRun.run(corpusPath: corpusOptions.corpus, state: store, reader: corpusOptions.reader(settings), settings: settings,
-                                                 rebuild: rebuild, forgetMissing: forgetMissing) { stage in progress.begin(stage, items: 0) }
+                                                 rebuild: rebuild, forgetMissing: forgetMissing, sinceLast: sinceLast) { stage in progress.begin(stage, items: 0) }
         corpusOptions.reportSkipped(report.corpus)
         logger.info("run \(delta.runId): \(delta.filesParsed) files parsed, \(delta.filesReused) reused, \(delta.newBriefs.count) new briefs")
         var withDelta = report

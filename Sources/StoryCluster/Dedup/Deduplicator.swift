@@ -20,6 +20,13 @@ public struct DedupConfig: Hashable, Sendable {
 
     /// The banding in effect.
     public var effectiveLSH: LSHParams { lsh ?? LSHParams.optimal(threshold: threshold, permutations: permutations) }
+
+    /// Everything stored signatures and band keys depend on, as a string a state records: a night may look up new
+    /// briefs among stored band keys only when this is unchanged.
+    public var stateKey: String {
+        let b = effectiveLSH
+        return "t=\(threshold) \(shingles.kind.rawValue)\(shingles.size) k=\(permutations) seed=\(seed) \(b.bands)x\(b.rows) exact=\(exactVerification)"
+    }
 }
 
 /// One group of duplicates: a canonical brief and the briefs that repeat it.

@@ -30,6 +30,35 @@ public struct RunReport: Sendable {
     public var delta: RunDelta? = nil
     /// Report only what happened since the previous run (new and grown stories, new briefs).
     public var sinceLast = false
+    /// Counts of the whole history when `corpus` holds only part of it (the append-only nightly path loads the new
+    /// briefs and the stories they touched); nil when the report holds everything.
+    public var history: HistoryCounts? = nil
+
+    /// Counts of a state's whole history, for reports that hold only the part a run touched.
+    public struct HistoryCounts: Sendable {
+        /// Briefs in the history.
+        public var briefs: Int
+        /// Briefs folded into duplicate groups.
+        public var duplicatesRemoved: Int
+        /// Duplicate groups of two or more.
+        public var duplicateGroups: Int
+        /// Current stories.
+        public var stories: Int
+        /// Creates the counts.
+        public init(briefs: Int, duplicatesRemoved: Int, duplicateGroups: Int, stories: Int) {
+            self.briefs = briefs
+            self.duplicatesRemoved = duplicatesRemoved
+            self.duplicateGroups = duplicateGroups
+            self.stories = stories
+        }
+    }
+
+    /// Briefs in the whole history.
+    public var totalBriefs: Int { history?.briefs ?? corpus.briefs.count }
+    /// Duplicate groups in the whole history.
+    public var totalDuplicateGroups: Int { history?.duplicateGroups ?? dedup.groups.count }
+    /// Stories in the whole history.
+    public var totalStories: Int { history?.stories ?? stories.stories.count }
 
     /// Indices of the stories to report (all, or with `sinceLast` the new and grown ones).
     public var reportedStories: [Int] {
@@ -60,7 +89,7 @@ public struct RunReport: Sendable {
     }
 
     /// Number of briefs folded into duplicate groups.
-    public var duplicatesRemoved: Int { dedup.stats.duplicatesRemoved }
+    public var duplicatesRemoved: Int { history?.duplicatesRemoved ?? dedup.stats.duplicatesRemoved }
 }
 
 extension RunReport {
@@ -130,18 +159,18 @@ extension RunReport {
         w.key("dedup")
         SettingsJSON.write(settings.dedup, to: &w)
         w.key("stories")
-        SettingsJSON.write(settings.stories, canonicalBriefs: corpus.briefs.count - duplicatesRemoved, to: &w)
+        SettingsJSON.write(settings.stories, canonicalBriefs: totalBriefs - duplicatesRemoved, to: &w)
         w.endObject()
         w.key("counts")
         w.beginObject()
         let lost = corpus.skipped.filter { !$0.recovered }.count
         w.field("files", corpus.filesRead)
-        w.field("briefs", corpus.briefs.count)
+        w.field("briefs", totalBriefs)
         w.field("skipped", lost)
         w.field("warnings", corpus.skipped.count - lost)
         w.field("duplicates_removed", duplicatesRemoved)
-        w.field("duplicate_groups", dedup.groups.count)
-        w.field("stories", stories.stories.count)
+        w.field("duplicate_groups", totalDuplicateGroups)
+        w.field("stories", totalStories)
         w.endObject()
         w.key("timings")
         w.beginObject()
@@ -232,10 +261,10 @@ extension RunReport {
     public func text(limit: Int = .max, minSize: Int = 1, color: Bool = false) -> String {
         let total = timings.last?.1 ?? 0
         let lost = corpus.skipped.filter { !$0.recovered }.count
-        var head = "\(corpus.briefs.count) briefs read"
+        var head = "\(totalBriefs) briefs" + (history == nil ? " read" : " in the history")
         if lost > 0 { head += ", \(lost) skipped" }
         let bigEnough = reportedStories.filter { stories.stories[$0].briefs.count >= minSize }
-        head += ", \(duplicatesRemoved) duplicates removed, \(stories.stories.count) stories"
+        head += ", \(duplicatesRemoved) duplicates removed, \(totalStories) stories"
         if minSize > 1 { head += " (\(bigEnough.count) with \(minSize)+ briefs)" }
         head += String(format: " in %.2f s", total)
         var out = (color ? TextReport.bold(head) : head) + "\n"

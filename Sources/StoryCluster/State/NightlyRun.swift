@@ -35,9 +35,19 @@ public struct RunDelta: Sendable {
 /// history and the since-last report. `rebuild` also re-parses every file.
 public enum NightlyRun {
     /// Runs the pipeline on `corpusPath` with `state`.
+    ///
+    /// With `sinceLast` (the report shows only what changed), a night that only added files takes `AppendRun`, which
+    /// reads the new briefs and what they touch instead of the whole history; it falls back to this path when a
+    /// known file changed or the history could be regrouped (see `AppendRun`).
     public static func run(corpusPath: String, state: StateStore, reader: CorpusReader, settings: RunSettings,
-                           rebuild: Bool = false, forgetMissing: Bool = false, progress: (String) -> Void = { _ in }) throws -> (RunReport, RunDelta) {
+                           rebuild: Bool = false, forgetMissing: Bool = false, sinceLast: Bool = false,
+                           progress: (String) -> Void = { _ in }) throws -> (RunReport, RunDelta) {
         let started = Date()
+        if sinceLast && !rebuild, let lastRun = try state.lastRunId(),
+           let result = try AppendRun.run(corpusPath: corpusPath, state: state, reader: reader, settings: settings,
+                                          forgetMissing: forgetMissing, lastRun: lastRun, started: started, progress: progress) {
+            return result
+        }
         var corpus = try reader.read(corpusPath, reuse: rebuild ? nil : { state.storedFile($0) })
         let seen = Set(corpus.files.map(\.path))
         let missing = state.missingFiles(seen: seen)
@@ -183,8 +193,12 @@ public enum NightlyRun {
         let briefs = report.corpus.briefs
         let parsed = Set(report.corpus.files.filter(\.parsed).map(\.path))
         let runId = delta.runId
-        // Signatures and band keys of briefs from parsed files (the ones whose rows are written).
-        let toWrite = briefs.indices.filter { parsed.contains(briefs[$0].source) }
+        // Signatures and band keys of briefs from parsed files (the ones whose rows are written); of every brief when
+        // the dedup settings changed since the last run, so the stored keys always match the settings in the state.
+        let settingsKey = report.settings.dedup.stateKey
+        let previousKey = try delta.previousRunId.flatMap { try state.totals(run: $0)?.dedupSettings }
+        let rewriteAll = previousKey != settingsKey
+        let toWrite = rewriteAll ? Array(briefs.indices) : briefs.indices.filter { parsed.contains(briefs[$0].source) }
         let dedup = Deduplicator(config: report.settings.dedup)
         let batch = dedup.sketch(toWrite.map { briefs[$0].text })
         let lsh = report.settings.dedup.effectiveLSH
@@ -202,12 +216,23 @@ public enum NightlyRun {
             // Briefs of parsed files: drop ids no longer there, upsert the rest (first_run is kept for known ids).
             var current: [String: Set<String>] = [:]
             for i in toWrite { current[briefs[i].source, default: []].insert(briefs[i].id) }
+            // The band index follows the briefs' band keys: entries of rewritten or removed briefs go first.
+            if rewriteAll {
+                try db.execute(sql: "DELETE FROM band_index")
+            } else {
+                for i in toWrite where storedAssignments[briefs[i].id] != nil {
+                    try StateStore.removeBands(db, where: "id = ?", arguments: [briefs[i].id])
+                }
+            }
             for path in parsed {
                 let ids = try String.fetchAll(db, sql: "SELECT id FROM briefs WHERE source = ?", arguments: [path])
                 for id in ids where !(current[path]?.contains(id) ?? false) {
+                    try StateStore.removeBands(db, where: "id = ?", arguments: [id])
                     try db.execute(sql: "DELETE FROM briefs WHERE id = ?", arguments: [id])
                 }
             }
+            var bandPairs: [(Int64, Int64)] = []
+            bandPairs.reserveCapacity(toWrite.count * lsh.bands)
             var position: [String: Int] = [:]
             let upsert = try db.cachedStatement(sql: """
                 INSERT INTO briefs (id, source, position, line, title, dateline, agencies, age_minutes, published, lang, text,
@@ -230,7 +255,12 @@ public enum NightlyRun {
                 try upsert.execute(arguments: [b.id, b.source, pos, b.line, b.title, b.dateline, b.agencies.joined(separator: "/"),
                                                b.ageMinutes, b.published?.timeIntervalSince1970, b.lang.rawValue, b.text, b.outlet,
                                                b.url, runId, sigData, keyData])
+                // A fresh insert sets the last rowid; an update of a known id does not, so that one is looked up.
+                let rowid = try storedAssignments[b.id] == nil ? db.lastInsertedRowID
+                    : Int64.fetchOne(db, sql: "SELECT rowid FROM briefs WHERE id = ?", arguments: [b.id])!
+                for key in keys { bandPairs.append((Int64(bitPattern: key), rowid)) }
             }
+            try StateStore.insertBands(&bandPairs, db)
             // Duplicate group and story of every brief, written only where they changed: rewriting all of them was
             // a third of a nightly run over 1M stored briefs.
             let assign = try db.cachedStatement(sql: "UPDATE briefs SET canonical = ?, similarity = ?, story = ? WHERE id = ?")
@@ -242,6 +272,7 @@ public enum NightlyRun {
             }
             if forgetMissing {
                 for path in missing {
+                    try StateStore.removeBands(db, where: "source = ?", arguments: [path])
                     try db.execute(sql: "DELETE FROM briefs WHERE source = ?", arguments: [path])
                     try db.execute(sql: "DELETE FROM skipped WHERE source = ?", arguments: [path])
                     try db.execute(sql: "DELETE FROM files WHERE path = ?", arguments: [path])
@@ -276,10 +307,12 @@ public enum NightlyRun {
                                      s.briefs.count, runId, runId, s.splitFrom, grownIds.contains(s.id)])
             }
             try db.execute(sql: """
-                INSERT INTO runs (run_id, started, finished, corpus, files_parsed, files_reused, briefs, briefs_new, stories)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO runs (run_id, started, finished, corpus, files_parsed, files_reused, briefs, briefs_new, stories,
+                                  duplicates_removed, duplicate_groups, dedup_settings)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [runId, ISO8601.format(started), ISO8601.format(Date()), report.corpusPath, delta.filesParsed,
-                                 delta.filesReused, briefs.count, delta.newBriefs.count, report.stories.stories.count])
+                                 delta.filesReused, briefs.count, delta.newBriefs.count, report.stories.stories.count,
+                                 report.dedup.stats.duplicatesRemoved, report.dedup.groups.count, settingsKey])
         }
     }
 }

@@ -17,7 +17,7 @@ public final class StateStore {
     /// `PRAGMA application_id` of a storycluster state ("SCLS").
     public static let applicationID: Int32 = 0x5343_4C53
     /// Schema version this build writes (`PRAGMA user_version`).
-    public static let schemaVersion = 1
+    public static let schemaVersion = 2
 
     /// The state file.
     public let path: String
@@ -114,7 +114,59 @@ public final class StateStore {
             try db.execute(sql: "PRAGMA application_id = \(applicationID)")
             try db.execute(sql: "PRAGMA user_version = 1")
         }
+        // v2: what the append-only nightly path reads instead of the whole history — stored band keys by key (new
+        // briefs find their duplicate candidates by lookup), briefs by story and canonical briefs by time (only the
+        // window and the touched stories are loaded), and the history's totals and dedup settings per run.
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: """
+                CREATE TABLE band_index (key INTEGER NOT NULL, brief INTEGER NOT NULL, PRIMARY KEY (key, brief)) WITHOUT ROWID;
+                CREATE INDEX briefs_by_story ON briefs(story);
+                CREATE INDEX briefs_canonical_by_time ON briefs(published) WHERE canonical = id;
+                ALTER TABLE runs ADD COLUMN duplicates_removed INTEGER;
+                ALTER TABLE runs ADD COLUMN duplicate_groups INTEGER;
+                ALTER TABLE runs ADD COLUMN dedup_settings TEXT;
+                """)
+            try rebuildBandIndex(db)
+            try db.execute(sql: "PRAGMA user_version = 2")
+        }
         try migrator.migrate(db)
+    }
+
+    /// Refills `band_index` from every brief's stored band keys (migration, and a self-repair if rowids moved).
+    static func rebuildBandIndex(_ db: Database) throws {
+        try db.execute(sql: "DELETE FROM band_index")
+        var pairs: [(Int64, Int64)] = []
+        let rows = try Row.fetchCursor(db, sql: "SELECT rowid, band_keys FROM briefs WHERE band_keys IS NOT NULL")
+        while let row = try rows.next() {
+            let rowid: Int64 = row[0]
+            let keys: Data = row[1]
+            for key in bandKeys(keys) { pairs.append((key, rowid)) }
+        }
+        try insertBands(&pairs, db)
+    }
+
+    /// Inserts (key, brief rowid) pairs in key order: sorted inserts touch each B-tree page once, random ones thrash
+    /// SQLite's page cache (millions of entries on a first run).
+    static func insertBands(_ pairs: inout [(Int64, Int64)], _ db: Database) throws {
+        pairs.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+        let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO band_index (key, brief) VALUES (?, ?)")
+        for (key, brief) in pairs { try insert.execute(arguments: [key, brief]) }
+    }
+
+    /// Deletes the band-index entries of the briefs a `WHERE` clause selects (before they are rewritten or removed).
+    static func removeBands(_ db: Database, where clause: String, arguments: StatementArguments) throws {
+        let rows = try Row.fetchAll(db, sql: "SELECT rowid, band_keys FROM briefs WHERE band_keys IS NOT NULL AND \(clause)", arguments: arguments)
+        let delete = try db.cachedStatement(sql: "DELETE FROM band_index WHERE key = ? AND brief = ?")
+        for row in rows {
+            let rowid: Int64 = row[0]
+            let keys: Data = row[1]
+            for key in bandKeys(keys) { try delete.execute(arguments: [key, rowid]) }
+        }
+    }
+
+    /// Band keys stored as little-endian UInt64s, as the signed integers SQLite holds.
+    static func bandKeys(_ data: Data) -> [Int64] {
+        data.withUnsafeBytes { raw in (0..<(raw.count / 8)).map { Int64(bitPattern: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self)) } }
     }
 
     /// The stored briefs of an unchanged file (same size, modification time and content hash), or nil.
@@ -123,20 +175,33 @@ public final class StateStore {
         return try? loadFile(record.path)
     }
 
+    /// Whether a corpus file is the one the state read before (same path, size, modification time and content hash).
+    public func isUnchanged(_ record: FileRecord) -> Bool {
+        guard let known = files[record.path] else { return false }
+        return known.size == record.size && known.modified == record.modified && known.hash == record.hash
+    }
+
+    /// Whether the state has read a file at this path before.
+    public func knowsFile(_ path: String) -> Bool { files[path] != nil }
+
+    /// The columns `brief(_:)` decodes, for SELECTs that load briefs.
+    static let briefColumns = "id, source, line, title, dateline, agencies, age_minutes, published, lang, text, outlet, url"
+
+    /// A stored brief from a row holding `briefColumns`.
+    static func brief(_ row: Row) -> Brief {
+        let agencies: String = row["agencies"]
+        let published: Double? = row["published"]
+        let lang: String = row["lang"]
+        return Brief(id: row["id"], source: row["source"], line: row["line"], title: row["title"], dateline: row["dateline"],
+                     agencies: agencies.isEmpty ? [] : agencies.components(separatedBy: "/"), ageMinutes: row["age_minutes"],
+                     published: published.map { Date(timeIntervalSince1970: $0) }, lang: Language(rawValue: lang) ?? .other,
+                     text: row["text"], outlet: row["outlet"], url: row["url"])
+    }
+
     func loadFile(_ path: String) throws -> StoredFile {
         try db.read { db in
-            let briefs = try Row.fetchAll(db, sql: """
-                SELECT id, source, line, title, dateline, agencies, age_minutes, published, lang, text, outlet, url
-                FROM briefs WHERE source = ? ORDER BY position
-                """, arguments: [path]).map { row -> Brief in
-                let agencies: String = row["agencies"]
-                let published: Double? = row["published"]
-                let lang: String = row["lang"]
-                return Brief(id: row["id"], source: row["source"], line: row["line"], title: row["title"], dateline: row["dateline"],
-                             agencies: agencies.isEmpty ? [] : agencies.components(separatedBy: "/"), ageMinutes: row["age_minutes"],
-                             published: published.map { Date(timeIntervalSince1970: $0) }, lang: Language(rawValue: lang) ?? .other,
-                             text: row["text"], outlet: row["outlet"], url: row["url"])
-            }
+            let briefs = try Row.fetchAll(db, sql: "SELECT \(Self.briefColumns) FROM briefs WHERE source = ? ORDER BY position",
+                                          arguments: [path]).map(Self.brief)
             let skipped = try Row.fetchAll(db, sql: "SELECT source, line, reason, recovered FROM skipped WHERE source = ? ORDER BY rowid",
                                            arguments: [path]).map { row in
                 SkippedInput(source: row["source"], line: row["line"], reason: row["reason"], recovered: row["recovered"])
@@ -212,6 +277,30 @@ public final class StateStore {
                                              size: row["size"], active: row["active"])
             }
             return out
+        }
+    }
+
+    /// Totals of the history after a run, and the dedup settings its signatures and band keys were made with.
+    public struct RunTotals: Equatable, Sendable {
+        /// Briefs in the history.
+        public var briefs: Int
+        /// Briefs folded into duplicate groups.
+        public var duplicatesRemoved: Int
+        /// Duplicate groups of two or more.
+        public var duplicateGroups: Int
+        /// Current stories.
+        public var stories: Int
+        /// `DedupConfig.stateKey` of the run.
+        public var dedupSettings: String
+    }
+
+    /// The totals a run recorded (nil for runs of a schema-1 state, which did not record them).
+    public func totals(run: Int) throws -> RunTotals? {
+        try db.read { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT briefs, duplicates_removed, duplicate_groups, stories, dedup_settings FROM runs WHERE run_id = ?
+                """, arguments: [run]), let removed: Int = row[1], let groups: Int = row[2], let settings: String = row[4] else { return nil }
+            return RunTotals(briefs: row[0], duplicatesRemoved: removed, duplicateGroups: groups, stories: row[3], dedupSettings: settings)
         }
     }
 
