@@ -67,7 +67,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StoryClusterTests",
-            dependencies: ["StoryCluster", "LinearAlgebra"],
+            dependencies: ["StoryCluster", "LinearAlgebra", .product(name: "GRDB", package: "GRDB.swift")],
             resources: [],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),

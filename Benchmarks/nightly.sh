@@ -40,8 +40,8 @@ run() {
 }
 run first --state "$work/state.sqlite"
 mv "$work/hold/$last" "$work/corpus/"
-run nightly --state "$work/state.sqlite"
-run unchanged --state "$work/state.sqlite"
+run nightly --state "$work/state.sqlite" --since-last
+run unchanged --state "$work/state.sqlite" --since-last
 run stateless
 
 python3 - "$work" "$docs" <<'EOF'

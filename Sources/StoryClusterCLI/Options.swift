@@ -229,9 +229,10 @@ final class Progress: @unchecked Sendable {
     }
 }
 
-/// Maps a finished read to the documented exit status.
-func finish(_ corpus: Corpus) throws {
-    if corpus.briefs.isEmpty {
+/// Maps a finished read to the documented exit status; `briefs` counts a state's whole history when the report
+/// holds only what a run touched.
+func finish(_ corpus: Corpus, briefs: Int? = nil) throws {
+    if (briefs ?? corpus.briefs.count) == 0 {
         Console.error("storycluster: no briefs found in the corpus")
         throw ExitCode(ExitStatus.noBriefs)
     }

@@ -106,7 +106,7 @@ struct Run: ParsableCommand {
             let color = outputOptions.output == nil && Console.stdoutWantsColor
             try outputOptions.emit(Array(report.text(limit: limit ?? .max, minSize: minSize, color: color).utf8))
         }
-        try finish(report.corpus)
+        try finish(report.corpus, briefs: report.totalBriefs)
     }
 }
 
@@ -121,8 +121,13 @@ extension Run {
         }
         let progress = Progress(enabled: Console.stderrIsTerminal && !corpusOptions.quiet)
         defer { progress.finish() }
-        let (report, delta) = try NightlyRun.run(corpusPath: corpusOptions.corpus, state: store, reader: corpusOptions.reader(settings), settings: settings,
+        let report: RunReport, delta: RunDelta
+        do {
+            (report, delta) = try NightlyRun.run(corpusPath: corpusOptions.corpus, state: store, reader: corpusOptions.reader(settings), settings: settings,
                                                  rebuild: rebuild, forgetMissing: forgetMissing, sinceLast: sinceLast) { stage in progress.begin(stage, items: 0) }
+        } catch let e as StateError {
+            throw CLIFailure(message: e.description, code: e.exitCode)
+        }
         corpusOptions.reportSkipped(report.corpus)
         logger.info("run \(delta.runId): \(delta.filesParsed) files parsed, \(delta.filesReused) reused, \(delta.newBriefs.count) new briefs")
         var withDelta = report

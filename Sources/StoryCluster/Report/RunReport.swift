@@ -130,6 +130,8 @@ extension RunReport {
         w.field("previous_run_id", d.previousRunId)
         w.field("state", d.statePath)
         w.key("since_last"); w.bool(sinceLast)
+        w.field("path", d.path)
+        w.field("full_path_reason", d.fullPathReason)
         w.field("files_parsed", d.filesParsed)
         w.field("files_reused", d.filesReused)
         w.field("files_missing", d.filesMissing)
@@ -270,7 +272,9 @@ extension RunReport {
         var out = (color ? TextReport.bold(head) : head) + "\n"
         if let d = delta {
             out += "run \(d.runId)" + (d.previousRunId.map { " (previous \($0))" } ?? " (first run of this state)")
-            out += ": \(d.filesParsed) files parsed, \(d.filesReused) unchanged, \(d.newBriefs.count) new briefs; "
+            out += ": \(d.filesParsed) files parsed, \(d.filesReused) unchanged, \(d.newBriefs.count) new briefs"
+            out += d.path == "append" ? " (appended)" : " (full pass: \(d.fullPathReason ?? "?"))"
+            out += "; "
             out += "\(d.newStories.count) new stories, \(d.grownStories.count) grew, \(d.quietStories.count) went quiet"
             if !d.merged.isEmpty { out += ", \(d.merged.count) merged" }
             out += "\n"

@@ -4,52 +4,90 @@ import GRDB
 /// The nightly path for the common night — new files arrived, nothing known changed — reading only what the new
 /// briefs touch instead of the whole history.
 ///
-/// - Duplicates: the new briefs' band keys are looked up in the stored band index; candidates are verified by exact
-///   shingle Jaccard as in a full run, and the greedy grouping is replayed for the new briefs alone. That replay is
-///   exactly what a from-scratch run decides as long as every stored brief a new one is verified against comes
-///   before it in canonical order (earliest published first), so the stored groups cannot change; when one does not
-///   (a late brief published before a stored copy of it), the path declines and the full path runs.
+/// - Duplicates: the new briefs' band keys are looked up in the stored band index and candidates are verified by
+///   exact shingle Jaccard, as in a full run. The full run's greedy grouping (best-ranked first, no chaining) decides
+///   each connected component of the verified-pair graph on its own, so only components holding a new brief can
+///   change. When every stored brief a new one is verified against comes before it in canonical order, the stored
+///   groups stand and the new briefs are placed by replaying the greedy for them alone. When one does not (a recrawl
+///   that computes an earlier publication time than the stored copy), that component is walked through the band
+///   index (at most `maxComponent` stored briefs) and regrouped whole; stored briefs may then change their
+///   canonical brief. Either way the groups are those a from-scratch run finds (tested).
 /// - Stories: stored canonical briefs within ±(W + 4τ) hours of the new ones are loaded by the time index and
-///   clustered with them exactly as `NightlyRun.incremental` does (stored stories anchored).
+///   clustered with them as `NightlyRun.incremental` does (stored stories anchored, neighbours for new briefs only).
+///   A new canonical brief that took over a stored group keeps that group's story.
 /// - Report: the new briefs and every brief of the stories they touched; history totals come from the state.
 ///
-/// It declines (returns nil, nothing written) when a known file changed, `--forget-missing` has files to forget, a
-/// new brief's id is already stored, a new or stored canonical brief has no time, or the dedup settings differ
-/// from the last run's.
+/// It declines (nothing written; the reason is reported) when a known file changed, `--forget-missing` has files to
+/// forget, a new brief's id is already stored, a new or stored canonical brief has no time, the dedup settings
+/// differ from the last run's, or a component to regroup is larger than `maxComponent`.
 enum AppendRun {
-    /// Runs the append-only path, or returns nil when it does not apply.
+    /// Stored briefs a regrouped duplicate component may hold before the full path is used instead.
+    static let maxComponent = 5_000
+
+    /// What the append-only path did: the run, or why the full path must run instead (nothing written).
+    enum Outcome {
+        case done(RunReport, RunDelta)
+        case declined(String)
+    }
+
+    /// A stored brief after this run, as the report and the commit need it.
+    struct Member {
+        var brief: Brief
+        var position: Int
+        var canonical: String
+        var similarity: Double
+        var story: String
+    }
+
+    /// Runs the append-only path, or declines when it does not apply.
     static func run(corpusPath: String, state: StateStore, reader: CorpusReader, settings: RunSettings, forgetMissing: Bool,
-                    lastRun: Int, started: Date, progress: (String) -> Void) throws -> (RunReport, RunDelta)? {
-        guard let previous = try state.totals(run: lastRun), previous.dedupSettings == settings.dedup.stateKey else { return nil }
+                    lastRun: Int, started: Date, progress: (String) -> Void) throws -> Outcome {
+        guard let previous = try state.totals(run: lastRun) else { return .declined("the last run did not record the history's totals (schema-1 state)") }
+        guard previous.dedupSettings == settings.dedup.stateKey else { return .declined("dedup settings changed since the last run") }
         let corpus = try reader.read(corpusPath, reuse: { state.isUnchanged($0) ? StoredFile(briefs: [], skipped: []) : nil })
         let readSeconds = Date().timeIntervalSince(started)
-        guard corpus.files.allSatisfy({ !$0.parsed || !state.knowsFile($0.path) }) else { return nil }
+        if let changed = corpus.files.first(where: { $0.parsed && state.knowsFile($0.path) }) { return .declined("\(changed.path) changed since it was read") }
         let missing = state.missingFiles(seen: Set(corpus.files.map(\.path)))
-        guard !(forgetMissing && !missing.isEmpty) else { return nil }
+        if forgetMissing && !missing.isEmpty { return .declined("--forget-missing has files to forget") }
         let fresh = corpus.briefs
-        guard try state.db.read({ db in
+        let storedAgain = try state.db.read { db in
             let known = try db.cachedStatement(sql: "SELECT 1 FROM briefs WHERE id = ?")
-            return try fresh.allSatisfy { try Int.fetchOne(known, arguments: [$0.id]) == nil }
-        }) else { return nil }
+            return try fresh.first { try Int.fetchOne(known, arguments: [$0.id]) != nil }
+        }
+        if let storedAgain { return .declined("brief \(storedAgain.id) in \(storedAgain.source) is already stored") }
 
         // Duplicates of the new briefs.
         progress("dedup")
         let clock = Date()
-        guard let dup = try duplicates(fresh, state: state, config: settings.dedup) else { return nil }
+        let dup: Duplicates
+        switch try duplicates(fresh, state: state, config: settings.dedup) {
+        case .success(let d): dup = d
+        case .failure(let reason): return .declined(reason.description)
+        }
         let dedupSeconds = Date().timeIntervalSince(clock)
+        let nodes = dup.stored
+
+        // A new canonical brief that took over stored briefs keeps the story of the best-ranked of them.
+        var inherited = [String?](repeating: nil, count: fresh.count)
+        for (c, node) in nodes.enumerated() {
+            guard case .new(let x)? = dup.storedUpdate[c]?.canonical else { continue }
+            if let best = dup.inheritedFrom[x], best == c { inherited[x] = node.story }
+        }
 
         // Stories: new canonical briefs among the stored canonical briefs of their window.
         progress("stories")
         let newCanonical = fresh.indices.filter { dup.canonical[$0] == .new($0) }
+        let queries = newCanonical.filter { inherited[$0] == nil }
         var timings: [(String, Double)] = []
         var storyOfNew = [String?](repeating: nil, count: fresh.count)  // stored story id, or nil for a new story
         var newLabel = [Int](repeating: -1, count: fresh.count)       // label of a new story
+        for i in newCanonical where inherited[i] != nil { storyOfNew[i] = inherited[i] }
         var model: TfidfModel?
-        if !newCanonical.isEmpty {
+        if !queries.isEmpty {
             let times = newCanonical.compactMap { fresh[$0].published?.timeIntervalSince1970 }
-            guard times.count == newCanonical.count, let lo = times.min(), let hi = times.max() else { return nil }
+            guard times.count == newCanonical.count, let lo = times.min(), let hi = times.max() else { return .declined("a new brief has no publication time") }
             let delta = 3600 * (settings.stories.timeWindowHours + 4 * settings.stories.timeDecayHours)
-            let window = try state.db.read { db -> [(Brief, String)]? in
+            let stored = try state.db.read { db -> [(Brief, String)]? in
                 // A stored canonical brief without a time would be in every window: the full path handles that.
                 if try Int.fetchOne(db, sql: "SELECT 1 FROM briefs WHERE canonical = id AND published IS NULL LIMIT 1") != nil { return nil }
                 return try Row.fetchAll(db, sql: """
@@ -57,7 +95,12 @@ enum AppendRun {
                     WHERE canonical = id AND published BETWEEN ? AND ? ORDER BY source, position
                     """, arguments: [lo - delta, hi + delta]).map { (StateStore.brief($0), $0["story"] ?? "") }
             }
-            guard let window else { return nil }
+            guard let stored else { return .declined("a stored canonical brief has no publication time") }
+            // The window as this run leaves it: regrouped stored briefs swap in or out, inheriting new briefs join.
+            let lost = Set(nodes.indices.filter { nodes[$0].isCanonical && !dup.isCanonicalAfter($0) }.map { nodes[$0].id })
+            var window = stored.filter { !lost.contains($0.0.id) }
+            for c in nodes.indices where !nodes[c].isCanonical && dup.isCanonicalAfter(c) { window.append((nodes[c].brief, nodes[c].story)) }
+            for i in newCanonical where inherited[i] != nil { window.append((fresh[i], inherited[i]!)) }
             var labelOf: [String: Int] = [:]
             var storyOfLabel: [String] = []
             var initial: [Int] = []
@@ -65,73 +108,95 @@ enum AppendRun {
                 let label = labelOf[story] ?? { labelOf[story] = storyOfLabel.count; storyOfLabel.append(story); return storyOfLabel.count - 1 }()
                 initial.append(label)
             }
-            initial += newCanonical.map { _ in -1 }
-            let subset = window.map(\.0) + newCanonical.map { fresh[$0] }
+            initial += queries.map { _ in -1 }
+            let subset = window.map(\.0) + queries.map { fresh[$0] }
             let result = try StoryClusterer(config: settings.stories).clusterCanonical(subset, timings: &timings, initial: initial)
             model = result.model
             // Anchored stories never merge, so a cluster holds at most one stored story: its new briefs join it.
             var storyOfCluster: [Int: String] = [:]
             for (k, label) in result.labels.enumerated() where initial[k] >= 0 { storyOfCluster[label] = storyOfLabel[initial[k]] }
-            for (k, i) in newCanonical.enumerated() {
+            for (k, i) in queries.enumerated() {
                 let cluster = result.labels[window.count + k]
                 if let story = storyOfCluster[cluster] { storyOfNew[i] = story } else { newLabel[i] = cluster }
             }
         }
         // Duplicates follow their canonical brief.
+        func storyOfStored(_ c: Int) -> String { nodes[c].story }
         for i in fresh.indices {
             switch dup.canonical[i] {
-            case .stored(let c): storyOfNew[i] = dup.storedStory[c]
+            case .stored(let c): storyOfNew[i] = storyOfStored(c)
             case .new(let c) where c != i: storyOfNew[i] = storyOfNew[c]; newLabel[i] = newLabel[c]
             default: break
             }
         }
+        // Regrouped stored briefs follow their (possibly new) canonical brief too.
+        var moved: [String: (canonical: String, similarity: Double, story: String)] = [:]
+        for (c, update) in dup.storedUpdate {
+            switch update.canonical {
+            case .stored(let d): moved[nodes[c].id] = (nodes[d].id, update.similarity, storyOfStored(d))
+            case .new(let x): moved[nodes[c].id] = (fresh[x].id, update.similarity, storyOfNew[x]!)
+            }
+        }
 
-        // Everything the report shows: the new briefs and all briefs of the stored stories they joined.
-        let touched = Set(storyOfNew.compactMap { $0 })
-        let members = try state.db.read { db in
-            try touched.sorted().flatMap { story in
-                try Row.fetchAll(db, sql: "SELECT \(StateStore.briefColumns), canonical, similarity, position FROM briefs WHERE story = ?",
-                                 arguments: [story]).map { row -> (brief: Brief, canonical: String, similarity: Double, story: String, position: Int) in
-                    (StateStore.brief(row), row["canonical"] ?? row["id"], row["similarity"] ?? 1, story, row["position"])
+        // Everything the report shows: the new briefs and all briefs of the stored stories this run touched.
+        var touched = Set(storyOfNew.compactMap { $0 })
+        for (c, _) in dup.storedUpdate { touched.insert(nodes[c].story) }
+        for m in moved.values { touched.insert(m.story) }
+        var before: [Member] = []
+        try state.db.read { db in
+            for story in touched.sorted() {
+                for row in try Row.fetchAll(db, sql: "SELECT \(StateStore.briefColumns), canonical, similarity, position FROM briefs WHERE story = ?",
+                                            arguments: [story]) {
+                    before.append(Member(brief: StateStore.brief(row), position: row["position"], canonical: row["canonical"] ?? row["id"],
+                                         similarity: row["similarity"] ?? 1, story: story))
                 }
             }
         }
+        var members = before
+        for k in members.indices {
+            guard let m = moved[members[k].brief.id] else { continue }
+            members[k].canonical = m.canonical
+            members[k].similarity = m.similarity
+            members[k].story = m.story
+        }
+        // Stored stories left without briefs were absorbed where their briefs went.
+        let remaining = Set(members.map(\.story))
+        var retired: [(String, String)] = []
+        for story in touched.sorted() where !remaining.contains(story) {
+            if let into = before.first(where: { $0.story == story }).flatMap({ moved[$0.brief.id]?.story }) { retired.append((story, into)) }
+        }
+
         // Report order is corpus order: by file, then position in the file (new briefs keep their reading order).
-        var entries: [(brief: Brief, position: Int, canonical: String, similarity: Double, newIndex: Int?)] =
-            members.map { ($0.brief, $0.position, $0.canonical, $0.similarity, nil) }
+        var entries: [(member: Member, newIndex: Int?)] = members.map { ($0, nil) }
         var positionInFile: [String: Int] = [:]
         for (i, b) in fresh.enumerated() {
             let p = positionInFile[b.source, default: 0]
             positionInFile[b.source] = p + 1
             let canonicalId: String
             switch dup.canonical[i] {
-            case .stored(let c): canonicalId = dup.storedIds[c]
+            case .stored(let c): canonicalId = nodes[c].id
             case .new(let c): canonicalId = fresh[c].id
             }
-            entries.append((b, p, canonicalId, dup.similarity[i], i))
+            entries.append((Member(brief: b, position: p, canonical: canonicalId, similarity: dup.similarity[i], story: ""), i))
         }
         entries.sort { a, b in
-            a.brief.source == b.brief.source ? a.position < b.position
-                : Array(a.brief.source.utf8).lexicographicallyPrecedes(Array(b.brief.source.utf8))
+            a.member.brief.source == b.member.brief.source ? a.member.position < b.member.position
+                : Array(a.member.brief.source.utf8).lexicographicallyPrecedes(Array(b.member.brief.source.utf8))
         }
-        let briefs = entries.map(\.brief)
+        let briefs = entries.map(\.member.brief)
         var slot: [String: Int] = [:]
         for (k, b) in briefs.enumerated() { slot[b.id] = k }
         // A stored duplicate's canonical brief is in its story, so in the report (a damaged state falls back to itself).
-        var dedup = DedupResult(groups: [], canonicalOf: entries.indices.map { slot[entries[$0].canonical] ?? $0 }, similarity: entries.map(\.similarity),
-                                stats: dup.stats)
+        var dedup = DedupResult(groups: [], canonicalOf: entries.indices.map { slot[entries[$0].member.canonical] ?? $0 },
+                                similarity: entries.map(\.member.similarity), stats: dup.stats)
         dedup.groups = groups(dedup.canonicalOf, similarity: dedup.similarity, briefs: briefs)
-        dedup.stats.duplicatesRemoved = dedup.canonicalOf.indices.filter { dedup.canonicalOf[$0] != $0 }.count
 
         // A label per canonical brief of the report: stored stories by id, new stories by their cluster.
         let canonical = dedup.canonicalIndices
-        let storyOfMember = Dictionary(members.map { ($0.brief.id, $0.story) }, uniquingKeysWith: { a, _ in a })
         var labels: [Int] = [], ids: [Int: String] = [:], labelOf: [String: Int] = [:]
         for i in canonical {
             let key: String
-            if let n = entries[i].newIndex, storyOfNew[n] == nil { key = "\u{0}new \(newLabel[n])" } else {
-                key = entries[i].newIndex.map { storyOfNew[$0]! } ?? storyOfMember[briefs[i].id]!
-            }
+            if let n = entries[i].newIndex { key = storyOfNew[n] ?? "\u{0}new \(newLabel[n])" } else { key = entries[i].member.story }
             let label = labelOf[key] ?? { let l = labelOf.count; labelOf[key] = l; if !key.hasPrefix("\u{0}") { ids[l] = key }; return l }()
             labels.append(label)
         }
@@ -160,20 +225,26 @@ enum AppendRun {
         var newStories: [String] = [], grown: [(String, [String])] = []
         for s in stories.stories {
             let added = s.briefs.map { briefs[$0].id }.filter { newIds.contains($0) }
-            if kept.contains(s.id) { grown.append((s.id, added)) } else { newStories.append(s.id) }
+            if !kept.contains(s.id) { newStories.append(s.id) } else if !added.isEmpty { grown.append((s.id, added)) }
         }
         let grownIds = Set(grown.map(\.0)).union(newStories)
-        let quiet = try state.storiesUpdated(in: lastRun).filter { !grownIds.contains($0) }.sorted()
+        let quiet = try state.storiesUpdated(in: lastRun).filter { !grownIds.contains($0) && !retired.map(\.0).contains($0) }.sorted()
         let delta = RunDelta(runId: runId, previousRunId: lastRun, statePath: state.path,
                              filesParsed: corpus.files.filter(\.parsed).count, filesReused: corpus.files.filter { !$0.parsed }.count,
                              filesMissing: missing, newBriefs: newIds, newStories: newStories, grownStories: grown,
-                             quietStories: quiet, merged: [])
-        // Groups that gained their first duplicate this run.
-        let hadMembers = Set(members.filter { $0.canonical != $0.brief.id }.map(\.canonical))
-        let newGroups = Set(dedup.groups.map { briefs[$0.canonical].id }).subtracting(hadMembers).count
-        let newDuplicates = fresh.indices.filter { dup.canonical[$0] != .new($0) }.count
-        let history = RunReport.HistoryCounts(briefs: previous.briefs + fresh.count, duplicatesRemoved: previous.duplicatesRemoved + newDuplicates,
-                                              duplicateGroups: previous.duplicateGroups + newGroups, stories: previous.stories + newStories.count)
+                             quietStories: quiet, merged: retired, path: "append")
+        // The history's totals move by what changed in the touched stories (every duplicate group lies in one story).
+        func counts(_ list: [(id: String, canonical: String)]) -> (removed: Int, groups: Int) {
+            let dups = list.filter { $0.id != $0.canonical }
+            return (dups.count, Set(dups.map(\.canonical)).count)
+        }
+        let was = counts(before.map { ($0.brief.id, $0.canonical) })
+        let now = counts(entries.map { ($0.member.brief.id, $0.member.canonical) })
+        let history = RunReport.HistoryCounts(briefs: previous.briefs + fresh.count,
+                                              duplicatesRemoved: previous.duplicatesRemoved + now.removed - was.removed,
+                                              duplicateGroups: previous.duplicateGroups + now.groups - was.groups,
+                                              stories: previous.stories + newStories.count - retired.count)
+        dedup.stats.duplicatesRemoved = now.removed - was.removed
         var allTimings = [("read", readSeconds), ("dedup", dedupSeconds)] + stories.timings
         let storyOfBrief = Dictionary(uniqueKeysWithValues: stories.stories.flatMap { s in s.briefs.map { (briefs[$0].id, s.id) } })
 
@@ -194,17 +265,21 @@ enum AppendRun {
             let bands = dup.bands
             for e in entries {
                 guard let i = e.newIndex else { continue }
-                let b = e.brief
+                let b = e.member.brief
                 let signature = Array(dup.batch.signature(i))
                 let keys = Array(dup.keys[(i * bands)..<((i + 1) * bands)])
-                try insert.execute(arguments: [b.id, b.source, e.position, b.line, b.title, b.dateline, b.agencies.joined(separator: "/"),
+                try insert.execute(arguments: [b.id, b.source, e.member.position, b.line, b.title, b.dateline, b.agencies.joined(separator: "/"),
                                                b.ageMinutes, b.published?.timeIntervalSince1970, b.lang.rawValue, b.text, b.outlet, b.url,
                                                runId, signature.withUnsafeBytes { Data($0) }, keys.withUnsafeBytes { Data($0) },
-                                               e.canonical, e.similarity, storyOfBrief[b.id]])
+                                               e.member.canonical, e.member.similarity, storyOfBrief[b.id]])
                 let rowid = db.lastInsertedRowID
                 for key in keys { bandPairs.append((Int64(bitPattern: key), rowid)) }
             }
             try StateStore.insertBands(&bandPairs, db)
+            for (id, m) in moved.sorted(by: { $0.key < $1.key }) {
+                try db.execute(sql: "UPDATE briefs SET canonical = ?, similarity = ?, story = ? WHERE id = ?",
+                               arguments: [m.canonical, m.similarity, storyOfBrief[id] ?? m.story, id])
+            }
             for f in corpus.files where f.parsed {
                 try db.execute(sql: "INSERT INTO files (path, size, modified, hash, run_id) VALUES (?, ?, ?, ?, ?)",
                                arguments: [f.path, f.size, f.modified, f.hash, runId])
@@ -216,9 +291,12 @@ enum AppendRun {
                     VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, 1)
                     ON CONFLICT(id) DO UPDATE SET label = excluded.label, first_published = excluded.first_published,
                         last_published = excluded.last_published, size = excluded.size, active = 1, merged_into = NULL,
-                        updated_run = excluded.updated_run
+                        updated_run = CASE WHEN ? THEN excluded.updated_run ELSE stories.updated_run END
                     """, arguments: [s.id, s.label, s.firstPublished?.timeIntervalSince1970, s.lastPublished?.timeIntervalSince1970,
-                                     s.briefs.count, runId, runId])
+                                     s.briefs.count, runId, runId, grownIds.contains(s.id)])
+            }
+            for (old, into) in retired {
+                try db.execute(sql: "UPDATE stories SET active = 0, merged_into = ? WHERE id = ?", arguments: [into, old])
             }
             try db.execute(sql: """
                 INSERT INTO runs (run_id, started, finished, corpus, files_parsed, files_reused, briefs, briefs_new, stories,
@@ -233,13 +311,48 @@ enum AppendRun {
                                                                        files: corpus.files),
                                dedup: dedup, stories: stories, settings: settings, timings: allTimings)
         report.history = history
-        return (report, delta)
+        return .done(report, delta)
     }
 
-    /// Where a new brief's canonical brief is: another new brief (possibly itself) or a stored one.
-    enum Canonical: Equatable {
+    /// Why the new briefs' duplicates cannot be decided here (the full path regroups the whole history).
+    struct Regroup: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Where a brief's canonical brief is: a new brief (possibly itself) or a stored one (index into `stored`).
+    enum Canonical: Hashable {
         case new(Int)
         case stored(Int)
+    }
+
+    /// A stored brief met while deduplicating the new ones.
+    struct StoredNode {
+        var rowid: Int64
+        var brief: Brief
+        var story: String
+        /// Its canonical brief and the similarity to it before this run.
+        var canonicalId: String
+        var similarity: Double
+        /// Whether it was canonical before this run.
+        var isCanonical: Bool { canonicalId == brief.id }
+        var keys: [Int64]
+        var rank: Rank
+        var id: String { brief.id }
+    }
+
+    /// Canonical priority: earliest published (unknown last), longest text, smallest id — `Deduplicator.canonicalOrder`.
+    struct Rank: Comparable {
+        var time: Double
+        var negativeLength: Int
+        var id: String
+        init(_ b: Brief) {
+            time = b.published?.timeIntervalSince1970 ?? .infinity
+            negativeLength = -b.text.utf8.count
+            id = b.id
+        }
+        static func < (x: Rank, y: Rank) -> Bool {
+            x.time != y.time ? x.time < y.time : x.negativeLength != y.negativeLength ? x.negativeLength < y.negativeLength : x.id < y.id
+        }
     }
 
     /// The new briefs' duplicate groups against the history.
@@ -248,19 +361,28 @@ enum AppendRun {
         var canonical: [Canonical]
         /// Jaccard similarity to it (1 for canonical briefs).
         var similarity: [Double]
-        /// Ids and stories of the stored briefs `.stored` refers to.
-        var storedIds: [String], storedStory: [String]
+        /// Stored briefs met (candidates, and the members of regrouped components).
+        var stored: [StoredNode]
+        /// Stored briefs whose canonical brief changed: the new one and the similarity to it.
+        var storedUpdate: [Int: (canonical: Canonical, similarity: Double)]
+        /// For a new canonical brief that took over stored briefs, the best-ranked of them.
+        var inheritedFrom: [Int: Int]
         /// The new briefs' signatures and shingles, and their band keys (`bands` per brief).
         var batch: SketchBatch
         var keys: [UInt64]
         var bands: Int
         /// Counters for the report.
         var stats: DedupStats
+
+        /// Whether stored brief `c` is canonical after this run.
+        func isCanonicalAfter(_ c: Int) -> Bool {
+            if let u = storedUpdate[c] { return u.canonical == .stored(c) }
+            return stored[c].isCanonical
+        }
     }
 
-    /// Groups the new briefs as a from-scratch run over history + new would, or returns nil when that run could
-    /// regroup stored briefs (a new brief verified against a stored one that comes after it in canonical order).
-    static func duplicates(_ fresh: [Brief], state: StateStore, config: DedupConfig) throws -> Duplicates? {
+    /// Groups the new briefs (and regroups the stored components they join) as a from-scratch run would.
+    static func duplicates(_ fresh: [Brief], state: StateStore, config: DedupConfig) throws -> Result<Duplicates, Regroup> {
         let deduplicator = Deduplicator(config: config)
         let lsh = config.effectiveLSH
         let bands = lsh.bands, k = config.permutations
@@ -279,109 +401,187 @@ enum AppendRun {
                 for i in fresh.indices { lsh.bandKeys(sig.baseAddress! + i * k, into: out.baseAddress! + i * bands) }
             }
         }
-        // Candidates among the new briefs (by shared band key) and in the stored band index.
-        var bucket: [UInt64: [Int32]] = [:]
-        var newPairs = Set<UInt64>()
-        var storedRows: [Int64: [Int]] = [:]
-        try state.db.read { db in
-            let lookup = try db.cachedStatement(sql: "SELECT brief FROM band_index WHERE key = ?")
-            for i in fresh.indices where batch.counts[i] > 0 {
-                for b in 0..<bands {
-                    let key = keys[i * bands + b]
-                    for j in bucket[key, default: []] { newPairs.insert(UInt64(j) << 32 | UInt64(i)) }
-                    bucket[key, default: []].append(Int32(i))
-                    for rowid in try Int64.fetchAll(lookup, arguments: [Int64(bitPattern: key)]) { storedRows[rowid, default: []].append(i) }
-                }
-            }
+        let freshRank = fresh.map(Rank.init)
+        // New briefs by band key (empty texts are never duplicates, as in a full run).
+        var bucket: [UInt64: [Int]] = [:]
+        for i in fresh.indices where batch.counts[i] > 0 {
+            for b in 0..<bands { bucket[keys[i * bands + b], default: []].append(i) }
         }
-        // The stored candidates, re-shingled from their text (shingles are not stored: 8 bytes each).
-        var storedIds: [String] = [], storedStory: [String] = [], storedCanonical: [Bool] = [], storedRank: [(Double, Int, String)] = []
-        var storedTexts: [String] = []
-        var pairsOf: [[Int]] = []  // per stored candidate, the new briefs that met it
-        var stale = false
-        try state.db.read { db in
-            let fetch = try db.cachedStatement(sql: "SELECT id, text, published, canonical, story, band_keys FROM briefs WHERE rowid = ?")
-            for rowid in storedRows.keys.sorted() {
-                guard let row = try Row.fetchOne(fetch, arguments: [rowid]) else { stale = true; continue }
-                let id: String = row["id"], text: String = row["text"]
-                let stored = Set(StateStore.bandKeys(row["band_keys"] ?? Data()))
-                let met = Array(Set(storedRows[rowid]!)).sorted()
-                // The index entry must still be this brief's (rowids can move if someone VACUUMs the state).
-                if !met.allSatisfy({ i in (0..<bands).contains { stored.contains(Int64(bitPattern: keys[i * bands + $0])) } }) { stale = true }
-                storedIds.append(id)
-                storedTexts.append(text)
-                storedStory.append(row["story"] ?? "")
-                storedCanonical.append((row["canonical"] as String?) == id)
-                let published: Double? = row["published"]
-                storedRank.append((published ?? .infinity, -text.utf8.count, id))
-                pairsOf.append(met)
-            }
-        }
-        if stale {
-            try state.db.write { db in try StateStore.rebuildBandIndex(db) }
-            return try duplicates(fresh, state: state, config: config)
-        }
-        let storedBatch = deduplicator.sketch(storedTexts)
-        stats.candidatePairs = newPairs.count + pairsOf.reduce(0) { $0 + $1.count }
-        stats.lshSeconds = Date().timeIntervalSince(clock)
-        clock = Date()
 
-        // Verification as in a full run: a signature pre-filter, then exact shingle Jaccard.
-        func verify(_ a: SketchBatch, _ i: Int, _ b: SketchBatch, _ j: Int) -> Double? {
-            guard a.counts[i] > 0, b.counts[j] > 0 else { return nil }
-            let estimate = a.signatures.withUnsafeBufferPointer { x in
-                b.signatures.withUnsafeBufferPointer { y in MinHasher.estimate(x.baseAddress! + i * k, y.baseAddress! + j * k, count: k) }
+        // Stored briefs are loaded on demand and re-shingled from their text (shingles are not stored: 8 bytes each).
+        var nodes: [StoredNode] = []
+        var nodeOf: [Int64: Int] = [:]
+        var nodeSignatures: [[UInt32]] = [], nodeShingles: [[UInt64]] = []
+        var stale = false
+        func load(_ rowids: [Int64], _ db: Database) throws {
+            let fetch = try db.cachedStatement(sql: """
+                SELECT rowid, \(StateStore.briefColumns), canonical, similarity, story, band_keys FROM briefs WHERE rowid = ?
+                """)
+            var added: [Int] = []
+            for rowid in rowids where nodeOf[rowid] == nil {
+                guard let row = try Row.fetchOne(fetch, arguments: [rowid]) else { stale = true; continue }
+                let brief = StateStore.brief(row)
+                nodeOf[rowid] = nodes.count
+                added.append(nodes.count)
+                nodes.append(StoredNode(rowid: rowid, brief: brief, story: row["story"] ?? "", canonicalId: row["canonical"] ?? brief.id,
+                                        similarity: row["similarity"] ?? 1, keys: StateStore.bandKeys(row["band_keys"] ?? Data()),
+                                        rank: Rank(brief)))
             }
+            let sketched = deduplicator.sketch(added.map { nodes[$0].brief.text })
+            for (n, _) in added.enumerated() {
+                nodeSignatures.append(Array(sketched.signature(n)))
+                nodeShingles.append(Array(sketched.shingleSet(n)))
+            }
+        }
+        enum Node: Hashable, Comparable { case new(Int), stored(Int) }
+        func withSignature<R>(_ u: Node, _ body: (UnsafePointer<UInt32>) -> R) -> R {
+            switch u {
+            case .new(let i): return batch.signatures.withUnsafeBufferPointer { body($0.baseAddress! + i * k) }
+            case .stored(let c): return nodeSignatures[c].withUnsafeBufferPointer { body($0.baseAddress!) }
+            }
+        }
+        func shingleCount(_ u: Node) -> Int {
+            switch u { case .new(let i): return batch.shingleCount(i); case .stored(let c): return nodeShingles[c].count }
+        }
+        func withShingles<R>(_ u: Node, _ body: (UnsafeBufferPointer<UInt64>) -> R) -> R {
+            switch u {
+            case .new(let i): return batch.withShingles(i, body)
+            case .stored(let c): return nodeShingles[c].withUnsafeBufferPointer(body)
+            }
+        }
+        // Verification as in a full run: a signature pre-filter, then exact shingle Jaccard.
+        func verify(_ a: Node, _ b: Node) -> Double? {
+            guard shingleCount(a) > 0, shingleCount(b) > 0 else { return nil }
+            let estimate = withSignature(a) { x in withSignature(b) { y in MinHasher.estimate(x, y, count: k) } }
             let s: Double
             if config.exactVerification {
                 if estimate < config.threshold - 0.25 { return nil }
-                s = a.withShingles(i) { x in b.withShingles(j) { y in jaccard(x, y) } }
+                s = withShingles(a) { x in withShingles(b) { y in jaccard(x, y) } }
             } else {
                 s = estimate
             }
             return s >= config.threshold ? s : nil
         }
-        func rank(_ b: Brief) -> (Double, Int, String) { (b.published?.timeIntervalSince1970 ?? .infinity, -b.text.utf8.count, b.id) }
-        func before(_ x: (Double, Int, String), _ y: (Double, Int, String)) -> Bool {
-            x.0 != y.0 ? x.0 < y.0 : x.1 != y.1 ? x.1 < y.1 : x.2 < y.2
+        func rank(_ u: Node) -> Rank {
+            switch u { case .new(let i): return freshRank[i]; case .stored(let c): return nodes[c].rank }
         }
-        var newNeighbours = [[(Int, Double)]](repeating: [], count: fresh.count)
-        for p in newPairs {
-            let i = Int(p >> 32), j = Int(p & 0xFFFF_FFFF)
-            if let s = verify(batch, i, batch, j) { newNeighbours[i].append((j, s)); newNeighbours[j].append((i, s)) }
-        }
-        var storedNeighbours = [[(Int, Double)]](repeating: [], count: fresh.count)
-        for (c, met) in pairsOf.enumerated() {
-            for i in met {
-                guard let s = verify(batch, i, storedBatch, c) else { continue }
-                // A stored duplicate that a full run would see after this brief: the stored groups could change.
-                if before(rank(fresh[i]), storedRank[c]) { return nil }
-                storedNeighbours[i].append((c, s))
-            }
-        }
-        stats.verifiedPairs = newNeighbours.reduce(0) { $0 + $1.count } / 2 + storedNeighbours.reduce(0) { $0 + $1.count }
 
-        // The greedy grouping replayed: in canonical order, a brief joins the best-ranked canonical brief it was
-        // verified against that comes before it (stored canonical briefs all do), or becomes canonical itself.
-        let order = Deduplicator.canonicalOrder(fresh)
+        // Candidates of the new briefs: each other (shared band key) and the stored band index.
+        var adjacency: [Node: [Node: Double]] = [:]
+        var tested = Set<[Node]>()
+        func consider(_ a: Node, _ b: Node) {
+            guard a != b, tested.insert(a < b ? [a, b] : [b, a]).inserted else { return }
+            stats.candidatePairs += 1
+            if let s = verify(a, b) { adjacency[a, default: [:]][b] = s; adjacency[b, default: [:]][a] = s }
+        }
+        var storedMet: [Int64: Set<Int>] = [:]
+        try state.db.read { db in
+            let lookup = try db.cachedStatement(sql: "SELECT brief FROM band_index WHERE key = ?")
+            for i in fresh.indices where batch.counts[i] > 0 {
+                for b in 0..<bands {
+                    for rowid in try Int64.fetchAll(lookup, arguments: [Int64(bitPattern: keys[i * bands + b])]) { storedMet[rowid, default: []].insert(i) }
+                }
+            }
+            try load(storedMet.keys.sorted(), db)
+        }
+        // The index entry must still be the brief's own (rowids can move if someone VACUUMs the state).
+        for (rowid, met) in storedMet {
+            guard let c = nodeOf[rowid] else { continue }
+            let own = Set(nodes[c].keys)
+            if !met.allSatisfy({ i in (0..<bands).contains { own.contains(Int64(bitPattern: keys[i * bands + $0])) } }) { stale = true }
+        }
+        if stale {
+            try state.db.write { db in try StateStore.rebuildBandIndex(db) }
+            return try duplicates(fresh, state: state, config: config)
+        }
+        for i in fresh.indices where batch.counts[i] > 0 {
+            var others = Set<Int>()
+            for b in 0..<bands { others.formUnion(bucket[keys[i * bands + b]] ?? []) }
+            for j in others where j > i { consider(.new(i), .new(j)) }
+        }
+        for (rowid, met) in storedMet.sorted(by: { $0.key < $1.key }) { for i in met.sorted() { consider(.new(i), .stored(nodeOf[rowid]!)) } }
+        let initialNodes = nodes.count
+
+        // A new brief verified against a stored one that comes after it can change stored groups: walk that
+        // component through the band index and regroup it whole.
+        var seeds: [Node] = []
+        for i in fresh.indices {
+            if (adjacency[.new(i)] ?? [:]).keys.contains(where: { if case .stored = $0 { return rank($0) > freshRank[i] }; return false }) { seeds.append(.new(i)) }
+        }
+        var component = Set<Node>()
+        var expanded = Set<Int>()
+        var queue = seeds
+        while let u = queue.popLast() {
+            guard component.insert(u).inserted else { continue }
+            if case .stored(let c) = u, expanded.insert(c).inserted {
+                // Every candidate of a stored brief shares one of its band keys: look them all up.
+                var rowids = Set<Int64>()
+                try state.db.read { db in
+                    let lookup = try db.cachedStatement(sql: "SELECT brief FROM band_index WHERE key = ?")
+                    for key in nodes[c].keys { rowids.formUnion(try Int64.fetchAll(lookup, arguments: [key])) }
+                    rowids.remove(nodes[c].rowid)
+                    try load(rowids.sorted(), db)
+                }
+                if nodes.count - initialNodes + expanded.count > maxComponent {
+                    return .failure(Regroup(description: "a duplicate component to regroup holds more than \(maxComponent) stored briefs"))
+                }
+                for rowid in rowids.sorted() { if let d = nodeOf[rowid] { consider(u, .stored(d)) } }
+                var news = Set<Int>()
+                for key in nodes[c].keys { news.formUnion(bucket[UInt64(bitPattern: key)] ?? []) }
+                for i in news.sorted() { consider(u, .new(i)) }
+            }
+            for v in (adjacency[u] ?? [:]).keys where !component.contains(v) { queue.append(v) }
+        }
+        stats.verifiedPairs = adjacency.values.reduce(0) { $0 + $1.count } / 2
+        stats.lshSeconds = Date().timeIntervalSince(clock)
+        clock = Date()
+
+        // The greedy grouping of a full run: best-ranked first, an unassigned brief becomes canonical and takes its
+        // unassigned verified neighbours that come after it.
         var canonical = [Canonical?](repeating: nil, count: fresh.count)
         var similarity = [Double](repeating: 1, count: fresh.count)
-        var position = [Int](repeating: 0, count: fresh.count)
-        for (p, i) in order.enumerated() { position[i] = p }
-        for i in order {
-            var best: (rank: (Double, Int, String), target: Canonical, s: Double)?
-            for (c, s) in storedNeighbours[i] where storedCanonical[c] {
-                if best == nil || before(storedRank[c], best!.rank) { best = (storedRank[c], .stored(c), s) }
+        var storedUpdate: [Int: (canonical: Canonical, similarity: Double)] = [:]
+        var inheritedFrom: [Int: Int] = [:]
+        func target(_ u: Node) -> Canonical { switch u { case .new(let i): return .new(i); case .stored(let c): return .stored(c) } }
+        let regroup = component.sorted { rank($0) < rank($1) }
+        var assigned: [Node: (Node, Double)] = [:]
+        for u in regroup where assigned[u] == nil {
+            assigned[u] = (u, 1)
+            for (v, s) in adjacency[u] ?? [:] where component.contains(v) && assigned[v] == nil && rank(v) > rank(u) { assigned[v] = (u, s) }
+        }
+        for (u, (c, s)) in assigned {
+            switch u {
+            case .new(let i):
+                canonical[i] = target(c)
+                similarity[i] = s
+            case .stored(let d):
+                // Only real changes are recorded: a member that keeps its canonical brief is left as stored.
+                let id: String
+                switch c { case .new(let x): id = fresh[x].id; case .stored(let e): id = nodes[e].id }
+                if id != nodes[d].canonicalId || abs(s - nodes[d].similarity) > 1e-12 { storedUpdate[d] = (target(c), s) }
+                if case .new(let x) = c, inheritedFrom[x].map({ nodes[$0].rank > nodes[d].rank }) ?? true { inheritedFrom[x] = d }
             }
-            for (j, s) in newNeighbours[i] where position[j] < position[i] && canonical[j] == .new(j) {
-                if best == nil || before(rank(fresh[j]), best!.rank) { best = (rank(fresh[j]), .new(j), s) }
+        }
+        // New briefs outside regrouped components: every stored brief they meet comes before them, so the stored
+        // groups stand; each joins the best-ranked canonical brief it was verified against, or becomes canonical.
+        let order = Deduplicator.canonicalOrder(fresh)
+        for i in order where canonical[i] == nil {
+            var best: (rank: Rank, target: Canonical, s: Double)?
+            for (v, s) in adjacency[.new(i)] ?? [:] {
+                switch v {
+                case .stored(let c) where nodes[c].isCanonical:
+                    if best == nil || nodes[c].rank < best!.rank { best = (nodes[c].rank, .stored(c), s) }
+                case .new(let j) where freshRank[j] < freshRank[i] && canonical[j] == .new(j):
+                    if best == nil || freshRank[j] < best!.rank { best = (freshRank[j], .new(j), s) }
+                default: break
+                }
             }
             if let best { canonical[i] = best.target; similarity[i] = best.s } else { canonical[i] = .new(i) }
         }
         stats.duplicatesRemoved = canonical.enumerated().filter { $0.element != .new($0.offset) }.count
         stats.groupSeconds = Date().timeIntervalSince(clock)
-        return Duplicates(canonical: canonical.map { $0! }, similarity: similarity, storedIds: storedIds, storedStory: storedStory,
-                          batch: batch, keys: keys, bands: bands, stats: stats)
+        return .success(Duplicates(canonical: canonical.map { $0! }, similarity: similarity, stored: nodes, storedUpdate: storedUpdate,
+                                   inheritedFrom: inheritedFrom, batch: batch, keys: keys, bands: bands, stats: stats))
     }
 
     /// Duplicate groups of two or more from `canonicalOf`, members in canonical order as `Deduplicator` lists them.

@@ -25,6 +25,10 @@ public struct RunDelta: Sendable {
     public var quietStories: [String]
     /// Previous stories absorbed into another: (old id, new id).
     public var merged: [(String, String)]
+    /// `append` when only the new briefs and what they touched were read (`AppendRun`), `full` otherwise.
+    public var path = "full"
+    /// Why the full path ran (nil for `append`).
+    public var fullPathReason: String?
 }
 
 /// A run against a state: reuse unchanged files, re-derive duplicates and stories over the whole history, keep
@@ -42,11 +46,33 @@ public enum NightlyRun {
     public static func run(corpusPath: String, state: StateStore, reader: CorpusReader, settings: RunSettings,
                            rebuild: Bool = false, forgetMissing: Bool = false, sinceLast: Bool = false,
                            progress: (String) -> Void = { _ in }) throws -> (RunReport, RunDelta) {
+        do {
+            return try runChecked(corpusPath: corpusPath, state: state, reader: reader, settings: settings, rebuild: rebuild,
+                                  forgetMissing: forgetMissing, sinceLast: sinceLast, progress: progress)
+        } catch let e as DatabaseError where e.resultCode == .SQLITE_CORRUPT || e.resultCode == .SQLITE_NOTADB {
+            // A page the open-time check did not read turned out damaged; the run's transaction was rolled back.
+            throw StateStore.damaged(state.path, e.message ?? "\(e.resultCode)")
+        }
+    }
+
+    static func runChecked(corpusPath: String, state: StateStore, reader: CorpusReader, settings: RunSettings, rebuild: Bool,
+                           forgetMissing: Bool, sinceLast: Bool, progress: (String) -> Void) throws -> (RunReport, RunDelta) {
         let started = Date()
-        if sinceLast && !rebuild, let lastRun = try state.lastRunId(),
-           let result = try AppendRun.run(corpusPath: corpusPath, state: state, reader: reader, settings: settings,
-                                          forgetMissing: forgetMissing, lastRun: lastRun, started: started, progress: progress) {
-            return result
+        let why: String
+        if rebuild {
+            why = "--rebuild"
+        } else if !sinceLast {
+            why = "the report covers the whole history (no --since-last)"
+        } else if let lastRun = try state.lastRunId() {
+            switch try AppendRun.run(corpusPath: corpusPath, state: state, reader: reader, settings: settings,
+                                     forgetMissing: forgetMissing, lastRun: lastRun, started: started, progress: progress) {
+            case .done(let report, var delta):
+                delta.path = "append"
+                return (report, delta)
+            case .declined(let reason): why = reason
+            }
+        } else {
+            why = "first run of this state"
         }
         var corpus = try reader.read(corpusPath, reuse: rebuild ? nil : { state.storedFile($0) })
         let seen = Set(corpus.files.map(\.path))
@@ -106,7 +132,7 @@ public enum NightlyRun {
         let delta = RunDelta(runId: runId, previousRunId: lastRun, statePath: state.path,
                              filesParsed: report.corpus.files.filter(\.parsed).count, filesReused: report.corpus.files.filter { !$0.parsed }.count,
                              filesMissing: missing, newBriefs: newBriefs, newStories: newStories, grownStories: grown,
-                             quietStories: quiet, merged: merged)
+                             quietStories: quiet, merged: merged, path: "full", fullPathReason: why)
         try commit(report, delta: delta, state: state, started: started, forgetMissing: forgetMissing, missing: missing, grownIds: grownIds,
                    storedAssignments: storedAssignments, storedStories: storedStories)
         return (report, delta)
