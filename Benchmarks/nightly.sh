@@ -2,7 +2,9 @@
 # Nightly-run benchmark (issue 6): a generated corpus split into 100 files; a first run with --state on 99 of them,
 # then the 100th arrives and the nightly run places it, then the same run once more unchanged, then a stateless
 # full run over all 100 files for comparison. Prints one Markdown table (wall, peak RSS, stage seconds).
-#   Benchmarks/nightly.sh [--docs N] [--seed S] [--storycluster PATH] [--work DIR]
+#   Benchmarks/nightly.sh [--docs N] [--seed S] [--storycluster PATH] [--work DIR] [--reuse-first]
+# --reuse-first: start from the state the last first run in DIR saved (state-first.sqlite), skipping that run (245 s
+# at 1M); its row in the table is the saved one.
 # Release build first: swift build -c release --product storycluster
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -10,12 +12,14 @@ docs=100000
 seed=42
 bin="$here/../.build/release/storycluster"
 work=""
+reuse_first=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --docs) docs="$2"; shift 2 ;;
     --seed) seed="$2"; shift 2 ;;
     --storycluster) bin="$2"; shift 2 ;;
     --work) work="$2"; shift 2 ;;
+    --reuse-first) reuse_first=1; shift ;;
     *) echo "unknown option $1" >&2; exit 64 ;;
   esac
 done
@@ -26,7 +30,8 @@ if [ ! -f "$corpus" ]; then
   python3 "$here/peers/generate.py" --docs "$docs" --seed "$seed" --out "$(dirname "$corpus")"
 fi
 work="${work:-$(mktemp -d /tmp/storycluster-nightly-XXXXXX)}"
-rm -rf "$work/corpus" "$work/hold" "$work"/state.sqlite*
+[ "$reuse_first" = 1 ] && [ ! -f "${work:-/nonexistent}/state-first.sqlite" ] && { echo "--reuse-first: no $work/state-first.sqlite" >&2; exit 1; }
+rm -rf "$work/corpus" "$work/hold" "$work"/state.sqlite "$work"/state.sqlite-* "$work"/state.sqlite.lock
 mkdir -p "$work/corpus" "$work/hold"
 lines=$(( (docs + 99) / 100 ))
 split -l "$lines" -d -a 3 --additional-suffix=.jsonl "$corpus" "$work/corpus/part-"
@@ -38,7 +43,12 @@ run() {
   local name="$1"; shift
   /usr/bin/time -f "%e %M" -o "$work/$name.time" "$bin" run "$work/corpus" "$@" -q --format json -o "$work/$name.json"
 }
-run first --state "$work/state.sqlite"
+if [ "$reuse_first" = 1 ]; then
+  cp "$work/state-first.sqlite" "$work/state.sqlite"
+else
+  run first --state "$work/state.sqlite"
+  cp "$work/state.sqlite" "$work/state-first.sqlite"
+fi
 mv "$work/hold/$last" "$work/corpus/"
 run nightly --state "$work/state.sqlite" --since-last
 run unchanged --state "$work/state.sqlite" --since-last

@@ -83,7 +83,7 @@ struct Run: ParsableCommand {
     @Flag(help: "With --state: re-parse every file instead of reusing stored briefs.")
     var rebuild = false
 
-    @Flag(help: "With --state: report only what happened since the previous run.")
+    @Flag(help: "With --state: report only what happened since the previous run (a night that only added files then reads only the new briefs and what they touch).")
     var sinceLast = false
 
     @Flag(help: "With --state: drop the briefs of files that are no longer in the corpus (they are kept by default).")

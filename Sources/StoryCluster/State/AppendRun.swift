@@ -87,6 +87,7 @@ enum AppendRun {
             let times = newCanonical.compactMap { fresh[$0].published?.timeIntervalSince1970 }
             guard times.count == newCanonical.count, let lo = times.min(), let hi = times.max() else { return .declined("a new brief has no publication time") }
             let delta = 3600 * (settings.stories.timeWindowHours + 4 * settings.stories.timeDecayHours)
+            let loading = Date()
             let stored = try state.db.read { db -> [(Brief, String)]? in
                 // A stored canonical brief without a time would be in every window: the full path handles that.
                 if try Int.fetchOne(db, sql: "SELECT 1 FROM briefs WHERE canonical = id AND published IS NULL LIMIT 1") != nil { return nil }
@@ -108,6 +109,7 @@ enum AppendRun {
                 let label = labelOf[story] ?? { labelOf[story] = storyOfLabel.count; storyOfLabel.append(story); return storyOfLabel.count - 1 }()
                 initial.append(label)
             }
+            timings.append(("window", Date().timeIntervalSince(loading)))
             initial += queries.map { _ in -1 }
             let subset = window.map(\.0) + queries.map { fresh[$0] }
             let result = try StoryClusterer(config: settings.stories).clusterCanonical(subset, timings: &timings, initial: initial)
@@ -139,6 +141,7 @@ enum AppendRun {
         }
 
         // Everything the report shows: the new briefs and all briefs of the stored stories this run touched.
+        let reporting = Date()
         var touched = Set(storyOfNew.compactMap { $0 })
         for (c, _) in dup.storedUpdate { touched.insert(nodes[c].story) }
         for m in moved.values { touched.insert(m.story) }
@@ -246,6 +249,8 @@ enum AppendRun {
                                               stories: previous.stories + newStories.count - retired.count)
         dedup.stats.duplicatesRemoved = now.removed - was.removed
         var allTimings = [("read", readSeconds), ("dedup", dedupSeconds)] + stories.timings
+        allTimings.append(("touched", Date().timeIntervalSince(reporting)))
+        let committing = Date()
         let storyOfBrief = Dictionary(uniqueKeysWithValues: stories.stories.flatMap { s in s.briefs.map { (briefs[$0].id, s.id) } })
 
         try state.db.write { db in
@@ -306,6 +311,7 @@ enum AppendRun {
                                  delta.filesReused, history.briefs, fresh.count, history.stories, history.duplicatesRemoved,
                                  history.duplicateGroups, previous.dedupSettings])
         }
+        allTimings.append(("commit", Date().timeIntervalSince(committing)))
         allTimings.append(("total", Date().timeIntervalSince(started)))
         var report = RunReport(corpusPath: corpusPath, corpus: Corpus(briefs: briefs, skipped: corpus.skipped, filesRead: corpus.filesRead,
                                                                        files: corpus.files),

@@ -31,12 +31,13 @@ public struct RunDelta: Sendable {
     public var fullPathReason: String?
 }
 
-/// A run against a state: reuse unchanged files, re-derive duplicates and stories over the whole history, keep
-/// story ids stable, and commit everything in one transaction.
+/// A run against a state: reuse unchanged files, place new briefs among the stored duplicate groups and stories,
+/// keep story ids stable, and commit everything in one transaction.
 ///
-/// Duplicate groups and stories are recomputed over every stored brief each run (so they are identical to a
-/// from-scratch run on the same briefs); what the state saves is parsing, and what it adds is stable ids,
-/// history and the since-last report. `rebuild` also re-parses every file.
+/// Two paths. The append path (`AppendRun`, with `sinceLast` when only new files arrived) reads the new briefs and
+/// what they touch. The full path loads every stored brief, re-derives duplicate groups over the whole history
+/// (identical to a from-scratch run), and places new canonical briefs with the stored stories anchored
+/// (`incremental`); the first run of a state and `rebuild` cluster everything (`rebuild` also re-parses every file).
 public enum NightlyRun {
     /// Runs the pipeline on `corpusPath` with `state`.
     ///
