@@ -152,6 +152,32 @@ import Testing
         #expect(appended.history != nil)
     }
 
+    @Test func schemaOneStatesAreMigrated() throws {
+        // A state as schema 1 left it: no band index, no story/time indexes, no totals in runs, a terms table.
+        let dir = Fixtures.tempDir()
+        let state = dir.appendingPathComponent("state.sqlite")
+        let corpus = try Self.corpus(10, in: dir)
+        _ = try Self.run(corpus, state: state)
+        try sqlite(state, """
+            DROP TABLE band_index; DROP INDEX briefs_by_story; DROP INDEX briefs_canonical_by_time;
+            ALTER TABLE runs DROP COLUMN duplicates_removed; ALTER TABLE runs DROP COLUMN duplicate_groups;
+            ALTER TABLE runs DROP COLUMN dedup_settings;
+            CREATE TABLE terms (term TEXT PRIMARY KEY, df INTEGER NOT NULL);
+            DELETE FROM grdb_migrations WHERE identifier = 'v2'; PRAGMA user_version = 1;
+            """)
+        #expect(try Self.bandIndexIsConsistent(state))  // opening migrates: the band index is refilled
+        let version = try StateStore(path: state.path).db.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") }
+        #expect(version == StateStore.schemaVersion)
+        // The first night after the migration has no totals to start from: the full path; then append again.
+        _ = try Self.corpus(14, in: dir)
+        let (_, d1) = try Self.run(corpus, state: state, sinceLast: true)
+        #expect(d1.path == "full" && (d1.fullPathReason ?? "").contains("schema-1"))
+        _ = try Self.corpus(18, in: dir)
+        let (_, d2) = try Self.run(corpus, state: state, sinceLast: true)
+        #expect(d2.path == "append", "\(d2.fullPathReason ?? "")")
+        #expect(try Self.bandIndexIsConsistent(state))
+    }
+
     @Test func rerunOnAnUnchangedCorpusChangesNothing() throws {
         let dir = Fixtures.tempDir()
         let state = dir.appendingPathComponent("state.sqlite")

@@ -10,9 +10,12 @@ public struct StateError: Error, CustomStringConvertible, Sendable {
 }
 
 /// The nightly state in SQLite (through GRDB): every brief read with its file, content hash, times, MinHash
-/// signature and band keys, its duplicate group and story; the stories with their history; document
-/// frequencies; and one row per run. A run reads it at the start and commits everything in one transaction at
-/// the end, so `kill -9` at any moment leaves the previous state intact.
+/// signature and band keys (also indexed by key), its duplicate group and story; the stories with their history;
+/// and one row per run with the history's totals. A run reads it at the start and commits everything in one
+/// transaction at the end, so `kill -9` at any moment leaves the previous state intact.
+///
+/// Idf is not stored: every run fits TF-IDF and the SVD on the canonical briefs it clusters (on a night, the time
+/// window around the new briefs), and those need the window's document frequencies, not the history's.
 public final class StateStore {
     /// `PRAGMA application_id` of a storycluster state ("SCLS").
     public static let applicationID: Int32 = 0x5343_4C53
@@ -143,6 +146,7 @@ public final class StateStore {
                 CREATE TABLE band_index (key INTEGER NOT NULL, brief INTEGER NOT NULL, PRIMARY KEY (key, brief)) WITHOUT ROWID;
                 CREATE INDEX briefs_by_story ON briefs(story);
                 CREATE INDEX briefs_canonical_by_time ON briefs(published) WHERE canonical = id;
+                DROP TABLE terms;
                 ALTER TABLE runs ADD COLUMN duplicates_removed INTEGER;
                 ALTER TABLE runs ADD COLUMN duplicate_groups INTEGER;
                 ALTER TABLE runs ADD COLUMN dedup_settings TEXT;
