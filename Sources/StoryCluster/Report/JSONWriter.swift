@@ -136,10 +136,11 @@ public enum CorpusJSON {
 /// JSON encodings of deduplication results.
 public enum DedupJSON {
     /// Writes `"duplicates": [{"canonical", "members", "min_similarity"}, ...]` into an open object.
-    public static func writeGroups(_ result: DedupResult, briefs: [Brief], to w: inout JSONWriter) {
+    /// `only`: write just the groups with a member it accepts (a since-last report: groups a new brief is in).
+    public static func writeGroups(_ result: DedupResult, briefs: [Brief], to w: inout JSONWriter, only: ((Int) -> Bool)? = nil) {
         w.key("duplicates")
         w.beginArray()
-        for g in result.groups {
+        for g in result.groups where only.map({ g.members.contains(where: $0) }) ?? true {
             w.beginObject()
             w.field("canonical", briefs[g.canonical].id)
             w.field("members", g.members.map { briefs[$0].id })

@@ -53,6 +53,10 @@ public struct RunReport: Sendable {
         }
     }
 
+    /// Canonical briefs the story stage actually clustered, when that is not all of them (a nightly run clusters
+    /// the time window around its new briefs): the automatic settings the report shows are the ones that applied.
+    public var clusteredCanonicalBriefs: Int? = nil
+
     /// Briefs in the whole history.
     public var totalBriefs: Int { history?.briefs ?? corpus.briefs.count }
     /// Duplicate groups in the whole history.
@@ -115,7 +119,9 @@ extension RunReport {
         w.beginArray()
         for s in corpus.skipped { CorpusJSON.write(s, to: &w) }
         w.endArray()
-        DedupJSON.writeGroups(dedup, briefs: briefs, to: &w)
+        // Since the last run: the groups a new brief joined or formed (either path holds others too).
+        let newBriefs = sinceLast ? delta?.newBriefs : nil
+        DedupJSON.writeGroups(dedup, briefs: briefs, to: &w, only: newBriefs.map { ids in { ids.contains(briefs[$0].id) } })
         var shown = stories
         shown.stories = reportedStories.map { stories.stories[$0] }
         StoryJSON.writeStories(shown, briefs: briefs, to: &w)
@@ -161,7 +167,7 @@ extension RunReport {
         w.key("dedup")
         SettingsJSON.write(settings.dedup, to: &w)
         w.key("stories")
-        SettingsJSON.write(settings.stories, canonicalBriefs: totalBriefs - duplicatesRemoved, to: &w)
+        SettingsJSON.write(settings.stories, canonicalBriefs: clusteredCanonicalBriefs ?? (totalBriefs - duplicatesRemoved), to: &w)
         w.endObject()
         w.key("counts")
         w.beginObject()

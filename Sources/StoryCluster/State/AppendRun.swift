@@ -11,7 +11,10 @@ import GRDB
 ///   groups stand and the new briefs are placed by replaying the greedy for them alone. When one does not (a recrawl
 ///   that computes an earlier publication time than the stored copy), that component is walked through the band
 ///   index (at most `maxComponent` stored briefs) and regrouped whole; stored briefs may then change their
-///   canonical brief. Either way the groups are those a from-scratch run finds (tested).
+///   canonical brief. Either way the groups are those a from-scratch run finds (tested), with one exception: a full
+///   run pairs a brief with only the first 256 members of a band bucket (`CandidateFinder.pairs`, a bound for
+///   degenerate inputs such as hundreds of near-identical templated bulletins), while this path verifies every stored
+///   brief a lookup returns, so in such a bucket it can find verified duplicates the full run's cap skips.
 /// - Stories: stored canonical briefs within ±(W + 4τ) hours of the new ones are loaded by the time index and
 ///   clustered with them as `NightlyRun.incremental` does (stored stories anchored, neighbours for new briefs only).
 ///   A new canonical brief that took over a stored group keeps that group's story.
@@ -44,6 +47,7 @@ enum AppendRun {
                     lastRun: Int, started: Date, progress: (String) -> Void) throws -> Outcome {
         guard let previous = try state.totals(run: lastRun) else { return .declined("the last run did not record the history's totals (schema-1 state)") }
         guard previous.dedupSettings == settings.dedup.stateKey else { return .declined("dedup settings changed since the last run") }
+        try state.repairBandIndexIfMoved(lastRun: lastRun)
         let corpus = try reader.read(corpusPath, reuse: { state.isUnchanged($0) ? StoredFile(briefs: [], skipped: []) : nil })
         let readSeconds = Date().timeIntervalSince(started)
         if let changed = corpus.files.first(where: { $0.parsed && state.knowsFile($0.path) }) { return .declined("\(changed.path) changed since it was read") }
@@ -83,6 +87,7 @@ enum AppendRun {
         var newLabel = [Int](repeating: -1, count: fresh.count)       // label of a new story
         for i in newCanonical where inherited[i] != nil { storyOfNew[i] = inherited[i] }
         var model: TfidfModel?
+        var clustered = 0
         if !queries.isEmpty {
             let times = newCanonical.compactMap { fresh[$0].published?.timeIntervalSince1970 }
             guard times.count == newCanonical.count, let lo = times.min(), let hi = times.max() else { return .declined("a new brief has no publication time") }
@@ -112,6 +117,7 @@ enum AppendRun {
             timings.append(("window", Date().timeIntervalSince(loading)))
             initial += queries.map { _ in -1 }
             let subset = window.map(\.0) + queries.map { fresh[$0] }
+            clustered = subset.count
             let result = try StoryClusterer(config: settings.stories).clusterCanonical(subset, timings: &timings, initial: initial)
             model = result.model
             // Anchored stories never merge, so a cluster holds at most one stored story: its new briefs join it.
@@ -257,7 +263,10 @@ enum AppendRun {
             for path in Set(corpus.files.filter(\.parsed).map(\.path)) {
                 try db.execute(sql: "DELETE FROM skipped WHERE source = ?", arguments: [path])
             }
-            for s in corpus.skipped {
+            let parsed = Set(corpus.files.filter(\.parsed).map(\.path))
+            // Skips of files outside the state (no files row: README.md, unreadable files) are reported, not stored,
+            // as on the full path: storing them would add a copy every night.
+            for s in corpus.skipped where parsed.contains(s.source) {
                 try db.execute(sql: "INSERT INTO skipped (source, line, reason, recovered) VALUES (?, ?, ?, ?)",
                                arguments: [s.source, s.line, s.reason, s.recovered])
             }
@@ -305,8 +314,8 @@ enum AppendRun {
             }
             try db.execute(sql: """
                 INSERT INTO runs (run_id, started, finished, corpus, files_parsed, files_reused, briefs, briefs_new, stories,
-                                  duplicates_removed, duplicate_groups, dedup_settings)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                  duplicates_removed, duplicate_groups, dedup_settings, brief_rowid_max)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT max(rowid) FROM briefs))
                 """, arguments: [runId, ISO8601.format(started), ISO8601.format(Date()), corpusPath, delta.filesParsed,
                                  delta.filesReused, history.briefs, fresh.count, history.stories, history.duplicatesRemoved,
                                  history.duplicateGroups, previous.dedupSettings])
@@ -317,6 +326,7 @@ enum AppendRun {
                                                                        files: corpus.files),
                                dedup: dedup, stories: stories, settings: settings, timings: allTimings)
         report.history = history
+        report.clusteredCanonicalBriefs = clustered > 0 ? clustered : nil
         return .done(report, delta)
     }
 

@@ -165,6 +165,7 @@ public enum NightlyRun {
             labels[pos] = label
         }
         var timings: [(String, Double)] = []
+        var clustered = 0
         if !newPositions.isEmpty {
             let time = { (pos: Int) in briefs[canonical[pos]].published?.timeIntervalSince1970 }
             var window = oldPositions
@@ -174,6 +175,7 @@ public enum NightlyRun {
                 window = oldPositions.filter { time($0)! >= lo - delta && time($0)! <= hi + delta }
             }
             let subset = window + newPositions
+            clustered = subset.count
             // Stored stories enter as anchored clusters: new briefs join them or form new stories, never re-deciding
             // (or merging) the stored ones, and neighbours are searched for the new briefs only.
             let initial = subset.map { labels[$0] }
@@ -211,7 +213,9 @@ public enum NightlyRun {
         stories.resort()
         var allTimings = [("read", readSeconds), ("dedup", dedupSeconds)] + stories.timings
         allTimings.append(("total", readSeconds + Date().timeIntervalSince(start)))
-        return RunReport(corpusPath: corpusPath, corpus: corpus, dedup: dedup, stories: stories, settings: settings, timings: allTimings)
+        var report = RunReport(corpusPath: corpusPath, corpus: corpus, dedup: dedup, stories: stories, settings: settings, timings: allTimings)
+        report.clusteredCanonicalBriefs = clustered > 0 ? clustered : nil
+        return report
     }
 
     static func commit(_ report: RunReport, delta: RunDelta, state: StateStore, started: Date, forgetMissing: Bool,
@@ -335,8 +339,8 @@ public enum NightlyRun {
             }
             try db.execute(sql: """
                 INSERT INTO runs (run_id, started, finished, corpus, files_parsed, files_reused, briefs, briefs_new, stories,
-                                  duplicates_removed, duplicate_groups, dedup_settings)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                  duplicates_removed, duplicate_groups, dedup_settings, brief_rowid_max)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT max(rowid) FROM briefs))
                 """, arguments: [runId, ISO8601.format(started), ISO8601.format(Date()), report.corpusPath, delta.filesParsed,
                                  delta.filesReused, briefs.count, delta.newBriefs.count, report.stories.stories.count,
                                  report.dedup.stats.duplicatesRemoved, report.dedup.groups.count, settingsKey])

@@ -150,6 +150,7 @@ public final class StateStore {
                 ALTER TABLE runs ADD COLUMN duplicates_removed INTEGER;
                 ALTER TABLE runs ADD COLUMN duplicate_groups INTEGER;
                 ALTER TABLE runs ADD COLUMN dedup_settings TEXT;
+                ALTER TABLE runs ADD COLUMN brief_rowid_max INTEGER;
                 """)
             try rebuildBandIndex(db)
             try db.execute(sql: "PRAGMA user_version = 2")
@@ -186,6 +187,17 @@ public final class StateStore {
             let rowid: Int64 = row[0]
             let keys: Data = row[1]
             for key in bandKeys(keys) { try delete.execute(arguments: [key, rowid]) }
+        }
+    }
+
+    /// Rebuilds the band index when the briefs' rowids moved since the last commit (`VACUUM` may renumber them; the
+    /// index refers to briefs by rowid). The largest rowid is recorded with every run: renumbering that closes gaps
+    /// changes it, and renumbering without gaps changes nothing.
+    public func repairBandIndexIfMoved(lastRun: Int) throws {
+        try db.write { db in
+            let recorded = try Int64.fetchOne(db, sql: "SELECT brief_rowid_max FROM runs WHERE run_id = ?", arguments: [lastRun])
+            let now = try Int64.fetchOne(db, sql: "SELECT max(rowid) FROM briefs")
+            if let recorded, recorded != now { try Self.rebuildBandIndex(db) }
         }
     }
 
