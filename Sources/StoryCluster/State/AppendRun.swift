@@ -96,10 +96,19 @@ enum AppendRun {
             let stored = try state.db.read { db -> [(Brief, String)]? in
                 // A stored canonical brief without a time would be in every window: the full path handles that.
                 if try Int.fetchOne(db, sql: "SELECT 1 FROM briefs WHERE canonical = id AND published IS NULL LIMIT 1") != nil { return nil }
-                return try Row.fetchAll(db, sql: """
-                    SELECT \(StateStore.briefColumns), story FROM briefs
+                // Only what clustering reads (headline, text, dateline, time), by column index: the window is a third
+                // of a month's briefs, and full decoding by column name was most of loading it.
+                var out: [(Brief, String)] = []
+                let rows = try Row.fetchCursor(db, sql: """
+                    SELECT id, source, title, dateline, published, text, story FROM briefs
                     WHERE canonical = id AND published BETWEEN ? AND ? ORDER BY source, position
-                    """, arguments: [lo - delta, hi + delta]).map { (StateStore.brief($0), $0["story"] ?? "") }
+                    """, arguments: [lo - delta, hi + delta])
+                while let row = try rows.next() {
+                    let published: Double = row[4]
+                    out.append((Brief(id: row[0], source: row[1], title: row[2], dateline: row[3],
+                                      published: Date(timeIntervalSince1970: published), lang: .other, text: row[5]), row[6] ?? ""))
+                }
+                return out
             }
             guard let stored else { return .declined("a stored canonical brief has no publication time") }
             // The window as this run leaves it: regrouped stored briefs swap in or out, inheriting new briefs join.
