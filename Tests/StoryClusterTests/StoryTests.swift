@@ -39,6 +39,18 @@ import LinearAlgebra
         var rng = SplitMix64(seed: 42)
         let sequential = (0..<200_000).map { _ in Float(RandomizedSVD.gaussian(&rng)) }
         #expect(m.values == sequential)
+        // Drawing Ω row by row inside Xᵀ·Ω gives exactly the product with the materialised matrix.
+        var rows = [[(Int32, Float)]]()
+        var r = SeededRNG(seed: 5)
+        for i in 0..<2000 {
+            rows.append(i % 7 == 0 ? [] : (0..<5).map { _ in (Int32(Int.random(in: 0..<300, using: &r)), Float.random(in: 0.1...1, using: &r)) })
+        }
+        var x = SparseRows(columnCount: 300, rowStart: [0], columns: [], values: [])
+        for row in rows {
+            for (c, v) in row.sorted(by: { $0.0 < $1.0 }) { x.columns.append(c); x.values.append(v) }
+            x.rowStart.append(x.columns.count)
+        }
+        #expect(RandomizedSVD.transposeTimesGaussian(x, columns: 100, seed: 42).values == RandomizedSVD.transposeTimes(x, m).values)
     }
 
     @Test func tiledNeighbourSearchMatchesBruteForce() {

@@ -49,10 +49,11 @@ public struct AverageLinkage: Sendable {
     /// `initial` (optional, one label per row, −1 = none) starts the rows sharing a label as one anchored cluster;
     /// two anchored clusters never merge. The nightly path uses it to attach new briefs to stored stories without
     /// re-deciding the stories themselves.
-    public func cluster(_ v: Matrix, graph: NeighbourGraph, hours: [Double?], initial: [Int]? = nil) -> [Int] {
+    public func cluster(_ v: consuming Matrix, graph: NeighbourGraph, hours: [Double?], initial: [Int]? = nil) -> [Int] {
         let n = v.rows, d = v.columns
         guard n > 0 else { return [] }
-        var sums = v.values
+        // Taking `v` over: the cluster sums start as its rows, without copying an n×d matrix (1.5 GB at 1M briefs).
+        var sums = (consume v).values
         var size = [Int32](repeating: 1, count: n)
         var timeSum = hours.map { $0 ?? 0 }
         var timeCount = hours.map { $0 == nil ? 0.0 : 1.0 }

@@ -148,22 +148,35 @@ public struct StoryClusterer: Sendable {
         svd.oversampling = config.oversampling
         svd.powerIterations = config.powerIterations(for: n)
         svd.seed = config.seed
-        let z = try svd.embed(rows)
+        var z = try svd.embed(rows)
         timings.append(("svd", Date().timeIntervalSince(clock)))
         guard z.columns > 0 else { return (Array(0..<n), model, rows) }
         clock = Date()
         let graph = neighbourGraph(z, briefs: briefs, rows: rows, queries: initial.map { $0.map { $0 < 0 } })
         timings.append(("neighbours", Date().timeIntervalSince(clock)))
         clock = Date()
-        // Smoothing with the m nearest neighbours (from z, one pass), then length reliability.
+        // Smoothing with the m nearest neighbours (from z, one pass), then length reliability. Smoothed rows are
+        // built aside and written back, so z becomes v in place: on a night most rows (stored briefs, no neighbour
+        // search) have nothing to add, and a full copy of the n×d matrix was a second of page faults at 1M.
         let d = z.columns
-        var v = z
-        for i in 0..<n {
-            for r in 0..<min(config.smoothing, graph.k) {
-                guard let (j, s) = graph.neighbour(i, r), s > 0 else { continue }
-                for c in 0..<d { v.values[i * d + c] += s * z.values[j * d + c] }
+        let smoothing = min(config.smoothing, graph.k)
+        let touched = (0..<n).filter { i in (0..<smoothing).contains { r in graph.neighbour(i, r).map { $0.1 > 0 } ?? false } }
+        var smoothed = [Float](repeating: 0, count: touched.count * d)
+        z.values.withUnsafeBufferPointer { zv in
+            smoothed.withUnsafeMutableBufferPointer { out in
+                for (k, i) in touched.enumerated() {
+                    let row = out.baseAddress! + k * d
+                    for c in 0..<d { row[c] = zv[i * d + c] }
+                    for r in 0..<smoothing {
+                        guard let (j, s) = graph.neighbour(i, r), s > 0 else { continue }
+                        for c in 0..<d { row[c] += s * zv[j * d + c] }
+                    }
+                }
             }
         }
+        for (k, i) in touched.enumerated() { for c in 0..<d { z.values[i * d + c] = smoothed[k * d + c] } }
+        smoothed = []
+        var v = consume z
         v.normalizeRows()
         for i in 0..<n {
             let l = Float(max(1, rows.nonZeros(i)))
@@ -180,7 +193,7 @@ public struct StoryClusterer: Sendable {
                                         indices: (0..<n).flatMap { i in graph.indices[(i * graph.k)..<(i * graph.k + config.neighbours)] },
                                         similarities: (0..<n).flatMap { i in graph.similarities[(i * graph.k)..<(i * graph.k + config.neighbours)] })
         }
-        let labels = linkage.cluster(v, graph: candidates, hours: hours, initial: initial)
+        let labels = linkage.cluster(consume v, graph: candidates, hours: hours, initial: initial)
         timings.append(("cluster", Date().timeIntervalSince(clock)))
         return (labels, model, rows)
     }
