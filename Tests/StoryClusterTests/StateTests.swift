@@ -196,6 +196,24 @@ import Testing
         #expect(Self.groupMap(try Self.stored(state).canonical) == Self.groupMap(expected))
     }
 
+    @Test func touchedFilesWithTheSameBytesAreNotReparsed() throws {
+        let dir = Fixtures.tempDir()
+        let state = dir.appendingPathComponent("state.sqlite")
+        let corpus = try Self.corpus(12, in: dir)
+        _ = try Self.run(corpus, state: state)
+        for name in try FileManager.default.contentsOfDirectory(atPath: corpus.path) {
+            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: 3600)], ofItemAtPath: corpus.appendingPathComponent(name).path)
+        }
+        _ = try Self.corpus(14, in: dir)
+        let (_, delta) = try Self.run(corpus, state: state, sinceLast: true)
+        #expect(delta.path == "append" && delta.filesParsed == 2 && delta.filesReused == 12, "\(delta.fullPathReason ?? "")")
+        // An edited file (same name, other bytes) is parsed again.
+        let first = corpus.appendingPathComponent(try FileManager.default.contentsOfDirectory(atPath: corpus.path).sorted()[0])
+        try (try String(contentsOf: first, encoding: .utf8) + "\n").write(to: first, atomically: true, encoding: .utf8)
+        let (_, edited) = try Self.run(corpus, state: state)
+        #expect(edited.filesParsed == 1)
+    }
+
     @Test func rerunOnAnUnchangedCorpusChangesNothing() throws {
         let dir = Fixtures.tempDir()
         let state = dir.appendingPathComponent("state.sqlite")

@@ -307,6 +307,9 @@ enum AppendRun {
                 try db.execute(sql: "INSERT INTO files (path, size, modified, hash, run_id) VALUES (?, ?, ?, ?, ?)",
                                arguments: [f.path, f.size, f.modified, f.hash, runId])
             }
+            for f in corpus.files where !f.parsed && state.modifiedDiffers(f) {
+                try db.execute(sql: "UPDATE files SET modified = ? WHERE path = ?", arguments: [f.modified, f.path])
+            }
             for s in stories.stories {
                 try db.execute(sql: """
                     INSERT INTO stories (id, label, first_published, last_published, size, created_run, updated_run, merged_into,

@@ -206,17 +206,22 @@ public final class StateStore {
         data.withUnsafeBytes { raw in (0..<(raw.count / 8)).map { Int64(bitPattern: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self)) } }
     }
 
-    /// The stored briefs of an unchanged file (same size, modification time and content hash), or nil.
+    /// The stored briefs of an unchanged file, or nil.
     public func storedFile(_ record: FileRecord) -> StoredFile? {
-        guard let known = files[record.path], known.size == record.size, known.modified == record.modified, known.hash == record.hash else { return nil }
+        guard isUnchanged(record) else { return nil }
         return try? loadFile(record.path)
     }
 
-    /// Whether a corpus file is the one the state read before (same path, size, modification time and content hash).
+    /// Whether a corpus file is the one the state read before: same path, size and content hash. The modification
+    /// time is recorded but does not decide: a copied or re-synced corpus (new times, same bytes) parses to the same
+    /// briefs, and treating it as changed rewrote every brief of a 1M-brief state (4 minutes).
     public func isUnchanged(_ record: FileRecord) -> Bool {
         guard let known = files[record.path] else { return false }
-        return known.size == record.size && known.modified == record.modified && known.hash == record.hash
+        return known.size == record.size && known.hash == record.hash
     }
+
+    /// Whether the state recorded a different modification time for a file than `record` has.
+    public func modifiedDiffers(_ record: FileRecord) -> Bool { files[record.path].map { $0.modified != record.modified } ?? false }
 
     /// Whether the state has read a file at this path before.
     public func knowsFile(_ path: String) -> Bool { files[path] != nil }
