@@ -267,13 +267,14 @@ public enum NightlyRun {
             var position: [String: Int] = [:]
             let upsert = try db.cachedStatement(sql: """
                 INSERT INTO briefs (id, source, position, line, title, dateline, agencies, age_minutes, published, lang, text,
-                                    outlet, url, first_run, signature, band_keys)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                    outlet, url, first_run, signature, band_keys, canonical, similarity, story)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET source = excluded.source, position = excluded.position, line = excluded.line,
                     title = excluded.title, dateline = excluded.dateline, agencies = excluded.agencies,
                     age_minutes = excluded.age_minutes, published = excluded.published, lang = excluded.lang,
                     text = excluded.text, outlet = excluded.outlet, url = excluded.url, signature = excluded.signature,
-                    band_keys = excluded.band_keys
+                    band_keys = excluded.band_keys, canonical = excluded.canonical, similarity = excluded.similarity,
+                    story = excluded.story
                 """)
             for (k, i) in toWrite.enumerated() {
                 let b = briefs[i]
@@ -283,9 +284,11 @@ public enum NightlyRun {
                 var keys = [UInt64](repeating: 0, count: lsh.bands)
                 signature.withUnsafeBufferPointer { s in keys.withUnsafeMutableBufferPointer { lsh.bandKeys(s.baseAddress!, into: $0.baseAddress!) } }
                 let sigData = signature.withUnsafeBytes { Data($0) }, keyData = keys.withUnsafeBytes { Data($0) }
+                // The duplicate group and story go in with the row: a separate UPDATE wrote every new row twice.
                 try upsert.execute(arguments: [b.id, b.source, pos, b.line, b.title, b.dateline, b.agencies.joined(separator: "/"),
                                                b.ageMinutes, b.published?.timeIntervalSince1970, b.lang.rawValue, b.text, b.outlet,
-                                               b.url, runId, sigData, keyData])
+                                               b.url, runId, sigData, keyData, briefs[report.dedup.canonicalOf[i]].id,
+                                               Double(report.dedup.similarity[i]), storyOf[i]])
                 // A fresh insert sets the last rowid; an update of a known id does not, so that one is looked up.
                 let rowid = try storedAssignments[b.id] == nil ? db.lastInsertedRowID
                     : Int64.fetchOne(db, sql: "SELECT rowid FROM briefs WHERE id = ?", arguments: [b.id])!
@@ -298,7 +301,7 @@ public enum NightlyRun {
             for (i, b) in briefs.enumerated() {
                 let now = StateStore.Assignment(canonical: briefs[report.dedup.canonicalOf[i]].id,
                                                 similarity: Double(report.dedup.similarity[i]), story: storyOf[i])
-                if !toWriteIds.contains(b.id), storedAssignments[b.id] == now { continue }
+                if toWriteIds.contains(b.id) || storedAssignments[b.id] == now { continue }
                 try assign.execute(arguments: [now.canonical, now.similarity, now.story, b.id])
             }
             if forgetMissing {

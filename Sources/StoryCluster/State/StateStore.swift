@@ -173,10 +173,23 @@ public final class StateStore {
 
     /// Inserts (key, brief rowid) pairs in key order: sorted inserts touch each B-tree page once, random ones thrash
     /// SQLite's page cache (millions of entries on a first run).
+    /// Rows go in 256 at a time: one statement per pair spent most of a first run's commit in per-statement work.
     static func insertBands(_ pairs: inout [(Int64, Int64)], _ db: Database) throws {
         pairs.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
-        let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO band_index (key, brief) VALUES (?, ?)")
-        for (key, brief) in pairs { try insert.execute(arguments: [key, brief]) }
+        let batch = 256
+        func statement(_ rows: Int) throws -> Statement {
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO band_index (key, brief) VALUES "
+                                   + Array(repeating: "(?, ?)", count: rows).joined(separator: ", "))
+        }
+        var start = 0
+        while start < pairs.count {
+            let end = min(pairs.count, start + batch)
+            var values: [DatabaseValueConvertible?] = []
+            values.reserveCapacity(2 * (end - start))
+            for (key, brief) in pairs[start..<end] { values.append(key); values.append(brief) }
+            try statement(end - start).execute(arguments: StatementArguments(values))
+            start = end
+        }
     }
 
     /// Deletes the band-index entries of the briefs a `WHERE` clause selects (before they are rewritten or removed).
