@@ -152,6 +152,26 @@ import Testing
         #expect(appended.history != nil)
     }
 
+    @Test func appendPathDeclinesWithoutTimesOrOnAKnownId() throws {
+        // JSON Lines without `published`: a window cannot be chosen, so the night takes the full path, and says why.
+        let dir = Fixtures.tempDir()
+        let state = dir.appendingPathComponent("state.sqlite")
+        let corpus = dir.appendingPathComponent("corpus")
+        try FileManager.default.createDirectory(at: corpus, withIntermediateDirectories: true)
+        func line(_ id: String, _ text: String) -> String { "{\"id\": \"\(id)\", \"text\": \"\(text)\"}\n" }
+        _ = Fixtures.write(line("a1", "Storm closes the port of Rotterdam for a second day as winds reach 120 km/h")
+                           + line("a2", "Dutch cabinet agrees on a new budget after talks through the night"), "a.jsonl", in: corpus)
+        _ = try Self.run(corpus, state: state)
+        _ = Fixtures.write(line("b1", "Port of Rotterdam stays closed as the storm keeps winds near 120 km/h"), "b.jsonl", in: corpus)
+        let (_, untimed) = try Self.run(corpus, state: state, sinceLast: true)
+        #expect(untimed.path == "full" && (untimed.fullPathReason ?? "").contains("no publication time"), "\(untimed.fullPathReason ?? "")")
+        // A new file that repeats a stored id: only the full path can decide which one stays.
+        _ = Fixtures.write(line("a2", "Dutch cabinet agrees on a new budget after talks through the night"), "c.jsonl", in: corpus)
+        let (again, known) = try Self.run(corpus, state: state, sinceLast: true)
+        #expect(known.path == "full" && (known.fullPathReason ?? "").contains("already stored"), "\(known.fullPathReason ?? "")")
+        #expect(again.corpus.skipped.contains { $0.reason.contains("duplicate id \"a2\"") })
+    }
+
     @Test func schemaOneStatesAreMigrated() throws {
         // A state as schema 1 left it: no band index, no story/time indexes, no totals in runs, a terms table.
         let dir = Fixtures.tempDir()
