@@ -152,6 +152,55 @@ import Testing
         #expect(appended.history != nil)
     }
 
+    @Test func aDailyFileThatGrowsIsReadFromWhereItEnded() throws {
+        // One JSON Lines file the crawler appends to all day, documents without ids (ids are `file:line`): the next
+        // night parses only the appended lines and appends them, with the groups of a from-scratch run.
+        let dir = Fixtures.tempDir()
+        let state = dir.appendingPathComponent("state.sqlite")
+        let corpus = dir.appendingPathComponent("corpus")
+        try FileManager.default.createDirectory(at: corpus, withIntermediateDirectories: true)
+        let source = try String(contentsOf: Fixtures.root.appendingPathComponent("Data/uci-news-dev/corpus.jsonl"), encoding: .utf8)
+        var docs = source.split(separator: "\n").prefix(1500).map { line -> [String: Any] in
+            var d = try! JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+            d["id"] = nil
+            return d
+        }
+        docs.sort { ($0["published"] as! String) < ($1["published"] as! String) }
+        let lines = try docs.map { String(decoding: try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]), as: UTF8.self) + "\n" }
+        let file = corpus.appendingPathComponent("today.jsonl")
+        try lines.prefix(1000).joined().write(to: file, atomically: true, encoding: .utf8)
+        _ = try Self.run(corpus, state: state)
+        let handle = try FileHandle(forWritingTo: file)
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(lines.dropFirst(1000).joined().utf8))
+        try handle.close()
+        var (night, delta) = try Self.run(corpus, state: state, sinceLast: true)
+        #expect(delta.path == "append", "\(delta.fullPathReason ?? "")")
+        #expect(delta.filesParsed == 1 && delta.newBriefs.count == 500)
+        night.delta = delta
+        night.sinceLast = true
+        let added = night.reportedBriefs.map { night.corpus.briefs[$0] }
+        #expect(Set(added.map(\.id)) == Set((1001...1500).map { "today.jsonl:\($0)" }))
+        #expect(added.allSatisfy { $0.id == "today.jsonl:\($0.line)" })
+        #expect(try Self.bandIndexIsConsistent(state))
+        let scratch = try RunReport.make(corpusPath: corpus.path, corpus: CorpusReader().read(corpus.path), settings: RunSettings(), readSeconds: 0)
+        let briefs = scratch.corpus.briefs
+        let expected = Dictionary(uniqueKeysWithValues: briefs.indices.map { (briefs[$0].id, briefs[scratch.dedup.canonicalOf[$0]].id) })
+        let stored = try Self.stored(state)
+        #expect(stored.canonical.count == 1500 && Self.groupMap(stored.canonical) == Self.groupMap(expected))
+        // Stored positions continue the file's, in line order.
+        let order = try StateStore(path: state.path).db.read { db in
+            try Row.fetchAll(db, sql: "SELECT position, line FROM briefs WHERE source = 'today.jsonl' ORDER BY position").map { [$0[0] as Int, $0[1] as Int] }
+        }
+        #expect(order.map { $0[0] } == Array(0..<1500) && order.map { $0[1] } == Array(1...1500))
+        let (_, rerun) = try Self.run(corpus, state: state)
+        #expect(rerun.filesParsed == 0 && rerun.newBriefs.isEmpty)
+        // A rewritten first line is not growth: the full path reads the whole file again.
+        try ("{\"text\": \"a new first line\", \"published\": \"2014-03-10T00:00:00Z\"}\n" + lines.joined()).write(to: file, atomically: true, encoding: .utf8)
+        let (_, rewritten) = try Self.run(corpus, state: state, sinceLast: true)
+        #expect(rewritten.path == "full" && (rewritten.fullPathReason ?? "").contains("changed"))
+    }
+
     @Test func appendPathDeclinesWithoutTimesOrOnAKnownId() throws {
         // JSON Lines without `published`: a window cannot be chosen, so the night takes the full path, and says why.
         let dir = Fixtures.tempDir()

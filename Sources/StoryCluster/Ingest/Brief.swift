@@ -115,6 +115,9 @@ public struct FileRecord: Hashable, Sendable {
     public var hash: String
     /// Whether the file was parsed in this run (false: its stored briefs were reused).
     public var parsed: Bool
+    /// For a JSON Lines file that grew since a state read it (its first bytes unchanged): the size it had then;
+    /// only the lines after it were parsed.
+    public var grownFrom: Int? = nil
 
     /// Creates a record.
     public init(path: String, size: Int, modified: Double, hash: String, parsed: Bool) {

@@ -20,7 +20,10 @@ public struct CorpusReader: Sendable {
 
     /// Reads everything under `path` (a folder or a single file).
     /// - Throws: `StoryClusterError` only when `path` itself does not exist or cannot be listed.
-    public func read(_ path: String, reuse: ((FileRecord) -> StoredFile?)? = nil) throws -> Corpus {
+    /// `grownFrom` (a state's size and content hash of a path) lets a JSON Lines file that only had lines appended
+    /// be read from where it ended: only the new lines are parsed (`FileRecord.grownFrom`).
+    public func read(_ path: String, reuse: ((FileRecord) -> StoredFile?)? = nil,
+                     grownFrom: ((String) -> (size: Int, hash: String)?)? = nil) throws -> Corpus {
         let url = URL(fileURLWithPath: path)
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else {
@@ -36,7 +39,7 @@ public struct CorpusReader: Sendable {
         var seenIds: [String: Int] = [:]  // id → index in corpus.briefs
         for file in files {
             corpus.filesRead += 1
-            let part = readFile(file.url, relative: file.relative, reuse: reuse)
+            let part = readFile(file.url, relative: file.relative, reuse: reuse, grownFrom: grownFrom)
             corpus.files.append(contentsOf: part.files)
             // Ids must be unique across the corpus: a later duplicate is skipped, never silently merged.
             // Only positions are recorded here; briefs are copied once, in bulk (copying a Brief costs ~9 retains).
@@ -88,7 +91,8 @@ public struct CorpusReader: Sendable {
 
     /// Reads one file; never throws: problems become skip entries. When `reuse` returns stored briefs for the
     /// file's record (same path, size, modification time and content hash), the file is not parsed again.
-    public func readFile(_ url: URL, relative: String, reuse: ((FileRecord) -> StoredFile?)? = nil) -> Corpus {
+    public func readFile(_ url: URL, relative: String, reuse: ((FileRecord) -> StoredFile?)? = nil,
+                         grownFrom: ((String) -> (size: Int, hash: String)?)? = nil) -> Corpus {
         let ext = url.pathExtension.lowercased()
         let kind: FileKind
         switch ext {
@@ -110,6 +114,26 @@ public struct CorpusReader: Sendable {
         if let stored = reuse?(record) {
             record.parsed = false
             return Corpus(briefs: stored.briefs, skipped: stored.skipped, filesRead: 1, files: [record])
+        }
+        if kind == .jsonLines, let known = grownFrom?(relative), known.size > 0, known.size < data.count {
+            // A daily file the crawler appends to: when its first bytes are the ones read before (same hash, ending
+            // at a line break), only the lines after them are new.
+            let tail = data.withUnsafeBytes { raw -> Corpus? in
+                let all = UnsafeBufferPointer(start: raw.baseAddress!.assumingMemoryBound(to: UInt8.self), count: raw.count)
+                let prefix = UnsafeBufferPointer(rebasing: all[..<known.size])
+                guard prefix[known.size - 1] == 0x0A, String(format: "%016llx", Hashing.bytes(prefix)) == known.hash else { return nil }
+                let rest = UnsafeBufferPointer(rebasing: all[known.size...])
+                if let nul = rest.prefix(8192).firstIndex(of: 0) {
+                    return Corpus(skipped: [SkippedInput(source: relative, reason: "binary data (NUL byte at offset \(known.size + nul)), not text")])
+                }
+                return readJSONLines(rest, relative: relative, firstLine: prefix.reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) })
+            }
+            if var tail {
+                record.grownFrom = known.size
+                tail.files = [record]
+                tail.filesRead = 1
+                return tail
+            }
         }
         var result = parseFile(data, url: url, relative: relative, kind: kind)
         result.files = [record]
@@ -218,7 +242,7 @@ public struct CorpusReader: Sendable {
 
     // MARK: JSON Lines
 
-    func readJSONLines(_ bytes: UnsafeBufferPointer<UInt8>, relative: String) -> Corpus {
+    func readJSONLines(_ bytes: UnsafeBufferPointer<UInt8>, relative: String, firstLine: Int = 1) -> Corpus {
         // Split into chunks at line boundaries; each chunk is parsed independently, then merged in order.
         let workers = bytes.count >= parallelThreshold ? max(1, ProcessInfo.processInfo.activeProcessorCount * 4) : 1
         var bounds: [Int] = [0]
@@ -229,7 +253,7 @@ public struct CorpusReader: Sendable {
         }
         bounds.append(bytes.count)
         let chunks = bounds.count - 1
-        var startLines = [Int](repeating: 1, count: chunks)
+        var startLines = [Int](repeating: firstLine, count: chunks)
         for c in 1..<max(1, chunks) {
             startLines[c] = startLines[c - 1] + bytes[bounds[c - 1]..<bounds[c]].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
         }

@@ -48,9 +48,12 @@ enum AppendRun {
         guard let previous = try state.totals(run: lastRun) else { return .declined("the last run did not record the history's totals (schema-1 state)") }
         guard previous.dedupSettings == settings.dedup.stateKey else { return .declined("dedup settings changed since the last run") }
         try state.repairBandIndexIfMoved(lastRun: lastRun)
-        let corpus = try reader.read(corpusPath, reuse: { state.isUnchanged($0) ? StoredFile(briefs: [], skipped: []) : nil })
+        let corpus = try reader.read(corpusPath, reuse: { state.isUnchanged($0) ? StoredFile(briefs: [], skipped: []) : nil },
+                                     grownFrom: { state.knownFile($0) })
         let readSeconds = Date().timeIntervalSince(started)
-        if let changed = corpus.files.first(where: { $0.parsed && state.knowsFile($0.path) }) { return .declined("\(changed.path) changed since it was read") }
+        if let changed = corpus.files.first(where: { $0.parsed && state.knowsFile($0.path) && $0.grownFrom == nil }) {
+            return .declined("\(changed.path) changed since it was read (not only lines appended)")
+        }
         let missing = state.missingFiles(seen: Set(corpus.files.map(\.path)))
         if forgetMissing && !missing.isEmpty { return .declined("--forget-missing has files to forget") }
         let fresh = corpus.briefs
@@ -186,7 +189,13 @@ enum AppendRun {
 
         // Report order is corpus order: by file, then position in the file (new briefs keep their reading order).
         var entries: [(member: Member, newIndex: Int?)] = members.map { ($0, nil) }
+        // Lines appended to a known file continue its positions.
         var positionInFile: [String: Int] = [:]
+        try state.db.read { db in
+            for f in corpus.files where f.grownFrom != nil {
+                positionInFile[f.path] = try Int.fetchOne(db, sql: "SELECT count(*) FROM briefs WHERE source = ?", arguments: [f.path]) ?? 0
+            }
+        }
         for (i, b) in fresh.enumerated() {
             let p = positionInFile[b.source, default: 0]
             positionInFile[b.source] = p + 1
@@ -269,7 +278,8 @@ enum AppendRun {
         let storyOfBrief = Dictionary(uniqueKeysWithValues: stories.stories.flatMap { s in s.briefs.map { (briefs[$0].id, s.id) } })
 
         try state.db.write { db in
-            for path in Set(corpus.files.filter(\.parsed).map(\.path)) {
+            // New files replace their skip entries; a grown file keeps those of its earlier lines.
+            for path in Set(corpus.files.filter { $0.parsed && $0.grownFrom == nil }.map(\.path)) {
                 try db.execute(sql: "DELETE FROM skipped WHERE source = ?", arguments: [path])
             }
             let parsed = Set(corpus.files.filter(\.parsed).map(\.path))
@@ -304,8 +314,11 @@ enum AppendRun {
                                arguments: [m.canonical, m.similarity, storyOfBrief[id] ?? m.story, id])
             }
             for f in corpus.files where f.parsed {
-                try db.execute(sql: "INSERT INTO files (path, size, modified, hash, run_id) VALUES (?, ?, ?, ?, ?)",
-                               arguments: [f.path, f.size, f.modified, f.hash, runId])
+                try db.execute(sql: """
+                    INSERT INTO files (path, size, modified, hash, run_id) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT(path) DO UPDATE SET size = excluded.size, modified = excluded.modified, hash = excluded.hash,
+                        run_id = excluded.run_id
+                    """, arguments: [f.path, f.size, f.modified, f.hash, runId])
             }
             for f in corpus.files where !f.parsed && state.modifiedDiffers(f) {
                 try db.execute(sql: "UPDATE files SET modified = ? WHERE path = ?", arguments: [f.modified, f.path])

@@ -236,6 +236,9 @@ public final class StateStore {
     /// Whether the state recorded a different modification time for a file than `record` has.
     public func modifiedDiffers(_ record: FileRecord) -> Bool { files[record.path].map { $0.modified != record.modified } ?? false }
 
+    /// The size and content hash the state recorded for a file, if it read it before.
+    public func knownFile(_ path: String) -> (size: Int, hash: String)? { files[path].map { ($0.size, $0.hash) } }
+
     /// Whether the state has read a file at this path before.
     public func knowsFile(_ path: String) -> Bool { files[path] != nil }
 
