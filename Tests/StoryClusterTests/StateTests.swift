@@ -188,11 +188,27 @@ import Testing
         let expected = Dictionary(uniqueKeysWithValues: briefs.indices.map { (briefs[$0].id, briefs[scratch.dedup.canonicalOf[$0]].id) })
         let stored = try Self.stored(state)
         #expect(stored.canonical.count == 1500 && Self.groupMap(stored.canonical) == Self.groupMap(expected))
+        // Appended lines with a NUL byte are skipped one by one (with their line), as a full read would.
+        let more = try FileHandle(forWritingTo: file)
+        try more.seekToEnd()
+        try more.write(contentsOf: Data("{\"text\": \"bad\u{0}line\", \"published\": \"2014-03-28T00:00:00Z\"}\n".utf8))
+        try more.write(contentsOf: Data("{\"text\": \"Quake shakes the coast of Chile, no tsunami warning\", \"published\": \"2014-03-28T01:00:00Z\"}\n".utf8))
+        try more.close()
+        let (withNul, nulDelta) = try Self.run(corpus, state: state, sinceLast: true)
+        #expect(nulDelta.path == "append" && nulDelta.newBriefs == ["today.jsonl:1502"], "\(nulDelta.fullPathReason ?? "")")
+        #expect(withNul.corpus.skipped.contains { $0.line == 1501 && $0.reason.contains("NUL") })
+        // Only blank lines appended: the full path reads the file as a whole.
+        let blank = try FileHandle(forWritingTo: file)
+        try blank.seekToEnd()
+        try blank.write(contentsOf: Data("\n  \n".utf8))
+        try blank.close()
+        let (_, blankDelta) = try Self.run(corpus, state: state, sinceLast: true)
+        #expect(blankDelta.path == "full")
         // Stored positions continue the file's, in line order.
         let order = try StateStore(path: state.path).db.read { db in
             try Row.fetchAll(db, sql: "SELECT position, line FROM briefs WHERE source = 'today.jsonl' ORDER BY position").map { [$0[0] as Int, $0[1] as Int] }
         }
-        #expect(order.map { $0[0] } == Array(0..<1500) && order.map { $0[1] } == Array(1...1500))
+        #expect(order.map { $0[0] } == Array(0..<1501) && order.map { $0[1] } == Array(1...1500) + [1502])
         let (_, rerun) = try Self.run(corpus, state: state)
         #expect(rerun.filesParsed == 0 && rerun.newBriefs.isEmpty)
         // A rewritten first line is not growth: the full path reads the whole file again.
@@ -276,6 +292,16 @@ import Testing
         _ = try Self.corpus(14, in: dir)
         let (_, delta) = try Self.run(corpus, state: state, sinceLast: true)
         #expect(delta.path == "append" && delta.filesParsed == 2 && delta.filesReused == 12, "\(delta.fullPathReason ?? "")")
+        // A page without a crawl stamp in its name dates its briefs by its modification time: touching it is a change.
+        let pages = try FileManager.default.contentsOfDirectory(atPath: corpus.path).sorted()
+        let unstamped = corpus.appendingPathComponent("wire.txt")
+        try FileManager.default.copyItem(at: corpus.appendingPathComponent(pages[0]), to: unstamped)
+        _ = try Self.run(corpus, state: state)
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: 7200)], ofItemAtPath: unstamped.path)
+        let (_, retimed) = try Self.run(corpus, state: state)
+        #expect(retimed.filesParsed == 1)
+        try FileManager.default.removeItem(at: unstamped)
+        _ = try Self.run(corpus, state: state, forgetMissing: true)
         // An edited file (same name, other bytes) is parsed again.
         let first = corpus.appendingPathComponent(try FileManager.default.contentsOfDirectory(atPath: corpus.path).sorted()[0])
         try (try String(contentsOf: first, encoding: .utf8) + "\n").write(to: first, atomically: true, encoding: .utf8)

@@ -121,12 +121,14 @@ public struct CorpusReader: Sendable {
             let tail = data.withUnsafeBytes { raw -> Corpus? in
                 let all = UnsafeBufferPointer(start: raw.baseAddress!.assumingMemoryBound(to: UInt8.self), count: raw.count)
                 let prefix = UnsafeBufferPointer(rebasing: all[..<known.size])
-                guard prefix[known.size - 1] == 0x0A, String(format: "%016llx", Hashing.bytes(prefix)) == known.hash else { return nil }
+                guard prefix[known.size - 1] == 0x0A, String(format: "%016llx", Hashing.bytes(prefix)) == known.hash,
+                      // A file whose start was binary is rejected whole by a full read; so is its growth.
+                      all.prefix(8192).firstIndex(of: 0) == nil else { return nil }
                 let rest = UnsafeBufferPointer(rebasing: all[known.size...])
-                if let nul = rest.prefix(8192).firstIndex(of: 0) {
-                    return Corpus(skipped: [SkippedInput(source: relative, reason: "binary data (NUL byte at offset \(known.size + nul)), not text")])
-                }
-                return readJSONLines(rest, relative: relative, firstLine: prefix.reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) })
+                // NUL bytes in the new lines skip those lines, as in a full read (which checks only the file's start).
+                let tail = readJSONLines(rest, relative: relative, firstLine: prefix.reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) })
+                // Only blank lines appended: a full read decides what the file as a whole holds.
+                return tail.briefs.isEmpty && tail.skipped.allSatisfy({ $0.line == nil }) ? nil : tail
             }
             if var tail {
                 record.grownFrom = known.size
@@ -211,6 +213,14 @@ public struct CorpusReader: Sendable {
                                 agencies: p.agencies, ageMinutes: p.ageMinutes, published: published, text: p.text))
         }
         return Corpus(briefs: briefs, skipped: skipped, filesRead: 1)
+    }
+
+    /// Whether parsing a file reads its modification time: pages without a crawl stamp in their name date their
+    /// briefs by it, so the same bytes with a new time parse to other briefs.
+    public func parseDependsOnModificationTime(_ path: String) -> Bool {
+        let name = (path as NSString).lastPathComponent
+        let ext = (name as NSString).pathExtension.lowercased()
+        return (ext == "txt" || ext == "text") && crawlTime(fileName: name) == nil
     }
 
     /// Crawl time from a `YYYYMMDD-HHMM` stamp in the file name, read as UTC.

@@ -54,6 +54,12 @@ enum AppendRun {
         if let changed = corpus.files.first(where: { $0.parsed && state.knowsFile($0.path) && $0.grownFrom == nil }) {
             return .declined("\(changed.path) changed since it was read (not only lines appended)")
         }
+        // A grown file that was stored with a file-level skip ("only blank lines") needs a full read to lose it.
+        let grownPaths = corpus.files.filter { $0.grownFrom != nil }.map(\.path)
+        let fileLevelSkip = try state.db.read { db in
+            try grownPaths.first { try Int.fetchOne(db, sql: "SELECT 1 FROM skipped WHERE source = ? AND line IS NULL LIMIT 1", arguments: [$0]) != nil }
+        }
+        if let fileLevelSkip { return .declined("\(fileLevelSkip) grew but was stored as a file without documents") }
         let missing = state.missingFiles(seen: Set(corpus.files.map(\.path)))
         if forgetMissing && !missing.isEmpty { return .declined("--forget-missing has files to forget") }
         let fresh = corpus.briefs
@@ -193,7 +199,8 @@ enum AppendRun {
         var positionInFile: [String: Int] = [:]
         try state.db.read { db in
             for f in corpus.files where f.grownFrom != nil {
-                positionInFile[f.path] = try Int.fetchOne(db, sql: "SELECT count(*) FROM briefs WHERE source = ?", arguments: [f.path]) ?? 0
+                // After the largest stored position: a brief that moved to another file can leave a gap.
+                positionInFile[f.path] = try Int.fetchOne(db, sql: "SELECT max(position) + 1 FROM briefs WHERE source = ?", arguments: [f.path]) ?? 0
             }
         }
         for (i, b) in fresh.enumerated() {

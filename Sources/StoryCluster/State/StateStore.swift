@@ -225,12 +225,13 @@ public final class StateStore {
         return try? loadFile(record.path)
     }
 
-    /// Whether a corpus file is the one the state read before: same path, size and content hash. The modification
-    /// time is recorded but does not decide: a copied or re-synced corpus (new times, same bytes) parses to the same
-    /// briefs, and treating it as changed rewrote every brief of a 1M-brief state (4 minutes).
+    /// Whether a corpus file is the one the state read before: same path, size and content hash, and the same
+    /// modification time only where parsing reads it (pages without a crawl stamp in their name). A copied or
+    /// re-synced corpus (new times, same bytes) parses to the same briefs, and treating it as changed rewrote every
+    /// brief of a 1M-brief state (4 minutes).
     public func isUnchanged(_ record: FileRecord) -> Bool {
-        guard let known = files[record.path] else { return false }
-        return known.size == record.size && known.hash == record.hash
+        guard let known = files[record.path], known.size == record.size, known.hash == record.hash else { return false }
+        return known.modified == record.modified || !CorpusReader().parseDependsOnModificationTime(record.path)
     }
 
     /// Whether the state recorded a different modification time for a file than `record` has.
