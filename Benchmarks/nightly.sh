@@ -71,6 +71,10 @@ for name, what in rows:
     new = report.get("run", {}).get("new_briefs", "")
     new = len(new) if isinstance(new, list) else new
     print(f"| {what} | {float(wall):.2f} | {int(kb) / 1024:,.0f} | {new} | {stages} |")
+walls = {name: float(open(os.path.join(work, name + ".time")).read().split()[-2]) for name, _ in rows}
+night = json.load(open(os.path.join(work, "nightly.json"))).get("run", {})
+print(f"\nnightly path: {night.get('path')}" + (f" ({night.get('full_path_reason')})" if night.get("full_path_reason") else ""))
+print(f"nightly / stateless wall: {walls['nightly'] / walls['stateless']:.3f} (target < 0.05)")
 state = os.path.join(work, "state.sqlite")
 size = os.path.getsize(state)
 print(f"\nstate file: {size / 1e6:,.1f} MB, {size / docs / 1000:.2f} KB per brief")
