@@ -285,7 +285,12 @@ extension RunReport {
             if !d.merged.isEmpty { out += ", \(d.merged.count) merged" }
             out += "\n"
             for (old, into) in d.merged { out += "  \(old) merged into \(into)\n" }
-            if sinceLast && !d.quietStories.isEmpty { out += "  quiet: " + d.quietStories.joined(separator: ", ") + "\n" }
+            if sinceLast && !d.quietStories.isEmpty {
+                // After a first import every story "grew" in the previous run: thousands of ids are no summary.
+                let shown = d.quietStories.prefix(20)
+                out += "  quiet: " + shown.joined(separator: ", ")
+                out += d.quietStories.count > shown.count ? ", … \(d.quietStories.count - shown.count) more (JSON lists all)\n" : "\n"
+            }
         }
         out += "\n"
         var shown = stories
