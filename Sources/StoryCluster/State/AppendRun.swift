@@ -289,30 +289,16 @@ enum AppendRun {
             for path in Set(corpus.files.filter { $0.parsed && $0.grownFrom == nil }.map(\.path)) {
                 try db.execute(sql: "DELETE FROM skipped WHERE source = ?", arguments: [path])
             }
-            let parsed = Set(corpus.files.filter(\.parsed).map(\.path))
-            // Skips of files outside the state (no files row: README.md, unreadable files) are reported, not stored,
-            // as on the full path: storing them would add a copy every night.
-            for s in corpus.skipped where parsed.contains(s.source) {
-                try db.execute(sql: "INSERT INTO skipped (source, line, reason, recovered) VALUES (?, ?, ?, ?)",
-                               arguments: [s.source, s.line, s.reason, s.recovered])
-            }
-            let insert = try db.cachedStatement(sql: """
-                INSERT INTO briefs (id, source, position, line, title, dateline, agencies, age_minutes, published, lang, text,
-                                    outlet, url, first_run, signature, band_keys, canonical, similarity, story)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+            try StateStore.insertSkips(corpus.skipped, of: Set(corpus.files.filter(\.parsed).map(\.path)), db)
             var bandPairs: [(Int64, Int64)] = []
             let bands = dup.bands
             for e in entries {
                 guard let i = e.newIndex else { continue }
-                let b = e.member.brief
-                let signature = Array(dup.batch.signature(i))
                 let keys = Array(dup.keys[(i * bands)..<((i + 1) * bands)])
-                try insert.execute(arguments: [b.id, b.source, e.member.position, b.line, b.title, b.dateline, b.agencies.joined(separator: "/"),
-                                               b.ageMinutes, b.published?.timeIntervalSince1970, b.lang.rawValue, b.text, b.outlet, b.url,
-                                               runId, signature.withUnsafeBytes { Data($0) }, keys.withUnsafeBytes { Data($0) },
-                                               e.member.canonical, e.member.similarity, storyOfBrief[b.id]])
-                let rowid = db.lastInsertedRowID
+                let rowid = try StateStore.upsertBrief(e.member.brief, position: e.member.position, run: runId,
+                                                       signature: Array(dup.batch.signature(i)), keys: keys,
+                                                       canonical: e.member.canonical, similarity: e.member.similarity,
+                                                       story: storyOfBrief[e.member.brief.id], known: false, db)
                 for key in keys { bandPairs.append((Int64(bitPattern: key), rowid)) }
             }
             try StateStore.insertBands(&bandPairs, db)
@@ -320,37 +306,20 @@ enum AppendRun {
                 try db.execute(sql: "UPDATE briefs SET canonical = ?, similarity = ?, story = ? WHERE id = ?",
                                arguments: [m.canonical, m.similarity, storyOfBrief[id] ?? m.story, id])
             }
-            for f in corpus.files where f.parsed {
-                try db.execute(sql: """
-                    INSERT INTO files (path, size, modified, hash, run_id) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT(path) DO UPDATE SET size = excluded.size, modified = excluded.modified, hash = excluded.hash,
-                        run_id = excluded.run_id
-                    """, arguments: [f.path, f.size, f.modified, f.hash, runId])
-            }
+            for f in corpus.files where f.parsed { try StateStore.upsertFile(f, run: runId, db) }
             for f in corpus.files where !f.parsed && state.modifiedDiffers(f) {
                 try db.execute(sql: "UPDATE files SET modified = ? WHERE path = ?", arguments: [f.modified, f.path])
             }
-            for s in stories.stories {
-                try db.execute(sql: """
-                    INSERT INTO stories (id, label, first_published, last_published, size, created_run, updated_run, merged_into,
-                                         split_from, active)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, 1)
-                    ON CONFLICT(id) DO UPDATE SET label = excluded.label, first_published = excluded.first_published,
-                        last_published = excluded.last_published, size = excluded.size, active = 1, merged_into = NULL,
-                        updated_run = CASE WHEN ? THEN excluded.updated_run ELSE stories.updated_run END
-                    """, arguments: [s.id, s.label, s.firstPublished?.timeIntervalSince1970, s.lastPublished?.timeIntervalSince1970,
-                                     s.briefs.count, runId, runId, grownIds.contains(s.id)])
-            }
+            // Stories assembled here have no split_from: splits happen only with --rebuild.
+            for s in stories.stories { try StateStore.upsertStory(s, run: runId, grew: grownIds.contains(s.id), db) }
             for (old, into) in retired {
                 try db.execute(sql: "UPDATE stories SET active = 0, merged_into = ? WHERE id = ?", arguments: [into, old])
             }
-            try db.execute(sql: """
-                INSERT INTO runs (run_id, started, finished, corpus, files_parsed, files_reused, briefs, briefs_new, stories,
-                                  duplicates_removed, duplicate_groups, dedup_settings, brief_rowid_max)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT max(rowid) FROM briefs))
-                """, arguments: [runId, ISO8601.format(started), ISO8601.format(Date()), corpusPath, delta.filesParsed,
-                                 delta.filesReused, history.briefs, fresh.count, history.stories, history.duplicatesRemoved,
-                                 history.duplicateGroups, previous.dedupSettings])
+            try StateStore.insertRun(delta, started: started, corpus: corpusPath,
+                                     totals: StateStore.RunTotals(briefs: history.briefs, duplicatesRemoved: history.duplicatesRemoved,
+                                                                  duplicateGroups: history.duplicateGroups, stories: history.stories,
+                                                                  dedupSettings: previous.dedupSettings),
+                                     newBriefs: fresh.count, db)
         }
         allTimings.append(("commit", Date().timeIntervalSince(committing)))
         allTimings.append(("total", Date().timeIntervalSince(started)))

@@ -240,10 +240,7 @@ public enum NightlyRun {
             for path in parsed {
                 try db.execute(sql: "DELETE FROM skipped WHERE source = ?", arguments: [path])
             }
-            for s in report.corpus.skipped where parsed.contains(s.source) {
-                try db.execute(sql: "INSERT INTO skipped (source, line, reason, recovered) VALUES (?, ?, ?, ?)",
-                               arguments: [s.source, s.line, s.reason, s.recovered])
-            }
+            try StateStore.insertSkips(report.corpus.skipped, of: parsed, db)
             // Briefs of parsed files: drop ids no longer there, upsert the rest (first_run is kept for known ids).
             var current: [String: Set<String>] = [:]
             for i in toWrite { current[briefs[i].source, default: []].insert(briefs[i].id) }
@@ -265,17 +262,6 @@ public enum NightlyRun {
             var bandPairs: [(Int64, Int64)] = []
             bandPairs.reserveCapacity(toWrite.count * lsh.bands)
             var position: [String: Int] = [:]
-            let upsert = try db.cachedStatement(sql: """
-                INSERT INTO briefs (id, source, position, line, title, dateline, agencies, age_minutes, published, lang, text,
-                                    outlet, url, first_run, signature, band_keys, canonical, similarity, story)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(id) DO UPDATE SET source = excluded.source, position = excluded.position, line = excluded.line,
-                    title = excluded.title, dateline = excluded.dateline, agencies = excluded.agencies,
-                    age_minutes = excluded.age_minutes, published = excluded.published, lang = excluded.lang,
-                    text = excluded.text, outlet = excluded.outlet, url = excluded.url, signature = excluded.signature,
-                    band_keys = excluded.band_keys, canonical = excluded.canonical, similarity = excluded.similarity,
-                    story = excluded.story
-                """)
             for (k, i) in toWrite.enumerated() {
                 let b = briefs[i]
                 let pos = position[b.source, default: 0]
@@ -283,15 +269,11 @@ public enum NightlyRun {
                 let signature = Array(batch.signature(k))
                 var keys = [UInt64](repeating: 0, count: lsh.bands)
                 signature.withUnsafeBufferPointer { s in keys.withUnsafeMutableBufferPointer { lsh.bandKeys(s.baseAddress!, into: $0.baseAddress!) } }
-                let sigData = signature.withUnsafeBytes { Data($0) }, keyData = keys.withUnsafeBytes { Data($0) }
                 // The duplicate group and story go in with the row: a separate UPDATE wrote every new row twice.
-                try upsert.execute(arguments: [b.id, b.source, pos, b.line, b.title, b.dateline, b.agencies.joined(separator: "/"),
-                                               b.ageMinutes, b.published?.timeIntervalSince1970, b.lang.rawValue, b.text, b.outlet,
-                                               b.url, runId, sigData, keyData, briefs[report.dedup.canonicalOf[i]].id,
-                                               Double(report.dedup.similarity[i]), storyOf[i]])
-                // A fresh insert sets the last rowid; an update of a known id does not, so that one is looked up.
-                let rowid = try storedAssignments[b.id] == nil ? db.lastInsertedRowID
-                    : Int64.fetchOne(db, sql: "SELECT rowid FROM briefs WHERE id = ?", arguments: [b.id])!
+                let rowid = try StateStore.upsertBrief(b, position: pos, run: runId, signature: signature, keys: keys,
+                                                       canonical: briefs[report.dedup.canonicalOf[i]].id,
+                                                       similarity: Double(report.dedup.similarity[i]), story: storyOf[i],
+                                                       known: storedAssignments[b.id] != nil, db)
                 for key in keys { bandPairs.append((Int64(bitPattern: key), rowid)) }
             }
             try StateStore.insertBands(&bandPairs, db)
@@ -312,13 +294,7 @@ public enum NightlyRun {
                     try db.execute(sql: "DELETE FROM files WHERE path = ?", arguments: [path])
                 }
             }
-            for f in report.corpus.files {
-                try db.execute(sql: """
-                    INSERT INTO files (path, size, modified, hash, run_id) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT(path) DO UPDATE SET size = excluded.size, modified = excluded.modified, hash = excluded.hash,
-                        run_id = excluded.run_id
-                    """, arguments: [f.path, f.size, f.modified, f.hash, runId])
-            }
+            for f in report.corpus.files { try StateStore.upsertFile(f, run: runId, db) }
             // Stories: upsert the current ones, retire the rest (with merged_into where absorbed).
             let mergedInto = Dictionary(delta.merged, uniquingKeysWith: { a, _ in a })
             let active = Set(report.stories.stories.map(\.id))
@@ -330,23 +306,13 @@ public enum NightlyRun {
                                                  lastPublished: s.lastPublished?.timeIntervalSince1970, size: s.briefs.count,
                                                  active: true)
                 if !grownIds.contains(s.id), storedStories[s.id] == now { continue }
-                try db.execute(sql: """
-                    INSERT INTO stories (id, label, first_published, last_published, size, created_run, updated_run, merged_into,
-                                         split_from, active)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, 1)
-                    ON CONFLICT(id) DO UPDATE SET label = excluded.label, first_published = excluded.first_published,
-                        last_published = excluded.last_published, size = excluded.size, active = 1, merged_into = NULL,
-                        updated_run = CASE WHEN ? THEN excluded.updated_run ELSE stories.updated_run END
-                    """, arguments: [s.id, s.label, s.firstPublished?.timeIntervalSince1970, s.lastPublished?.timeIntervalSince1970,
-                                     s.briefs.count, runId, runId, s.splitFrom, grownIds.contains(s.id)])
+                try StateStore.upsertStory(s, run: runId, grew: grownIds.contains(s.id), db)
             }
-            try db.execute(sql: """
-                INSERT INTO runs (run_id, started, finished, corpus, files_parsed, files_reused, briefs, briefs_new, stories,
-                                  duplicates_removed, duplicate_groups, dedup_settings, brief_rowid_max)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT max(rowid) FROM briefs))
-                """, arguments: [runId, ISO8601.format(started), ISO8601.format(Date()), report.corpusPath, delta.filesParsed,
-                                 delta.filesReused, briefs.count, delta.newBriefs.count, report.stories.stories.count,
-                                 report.dedup.stats.duplicatesRemoved, report.dedup.groups.count, settingsKey])
+            let totals = StateStore.RunTotals(briefs: briefs.count, duplicatesRemoved: report.dedup.stats.duplicatesRemoved,
+                                              duplicateGroups: report.dedup.groups.count, stories: report.stories.stories.count,
+                                              dedupSettings: settingsKey)
+            try StateStore.insertRun(delta, started: started, corpus: report.corpusPath, totals: totals,
+                                     newBriefs: delta.newBriefs.count, db)
         }
     }
 }

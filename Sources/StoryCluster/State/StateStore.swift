@@ -368,3 +368,73 @@ public final class StateStore {
         try db.read { db in Set(try String.fetchAll(db, sql: "SELECT id FROM stories WHERE active = 1 AND updated_run = ?", arguments: [run])) }
     }
 }
+
+/// The rows a run writes, shared by the full path's commit (`NightlyRun`) and the append path's (`AppendRun`).
+extension StateStore {
+    /// Stores the skip entries of `parsed` files. Skips of files outside the state (no files row: README.md,
+    /// unreadable files) are reported, not stored: storing them would add a copy every run.
+    static func insertSkips(_ skipped: [SkippedInput], of parsed: Set<String>, _ db: Database) throws {
+        for s in skipped where parsed.contains(s.source) {
+            try db.execute(sql: "INSERT INTO skipped (source, line, reason, recovered) VALUES (?, ?, ?, ?)",
+                           arguments: [s.source, s.line, s.reason, s.recovered])
+        }
+    }
+
+    /// Writes a corpus file's record (inserted, or updated when the state knew the path).
+    static func upsertFile(_ f: FileRecord, run: Int, _ db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO files (path, size, modified, hash, run_id) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT(path) DO UPDATE SET size = excluded.size, modified = excluded.modified, hash = excluded.hash,
+                run_id = excluded.run_id
+            """, arguments: [f.path, f.size, f.modified, f.hash, run])
+    }
+
+    /// Writes a brief with its signature, band keys, duplicate group and story (a known id is updated and keeps its
+    /// `first_run`), and returns its rowid for the band index.
+    static func upsertBrief(_ b: Brief, position: Int, run: Int, signature: [UInt32], keys: [UInt64], canonical: String,
+                            similarity: Double, story: String?, known: Bool, _ db: Database) throws -> Int64 {
+        let upsert = try db.cachedStatement(sql: """
+            INSERT INTO briefs (id, source, position, line, title, dateline, agencies, age_minutes, published, lang, text,
+                                outlet, url, first_run, signature, band_keys, canonical, similarity, story)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET source = excluded.source, position = excluded.position, line = excluded.line,
+                title = excluded.title, dateline = excluded.dateline, agencies = excluded.agencies,
+                age_minutes = excluded.age_minutes, published = excluded.published, lang = excluded.lang,
+                text = excluded.text, outlet = excluded.outlet, url = excluded.url, signature = excluded.signature,
+                band_keys = excluded.band_keys, canonical = excluded.canonical, similarity = excluded.similarity,
+                story = excluded.story
+            """)
+        try upsert.execute(arguments: [b.id, b.source, position, b.line, b.title, b.dateline, b.agencies.joined(separator: "/"),
+                                       b.ageMinutes, b.published?.timeIntervalSince1970, b.lang.rawValue, b.text, b.outlet, b.url,
+                                       run, signature.withUnsafeBytes { Data($0) }, keys.withUnsafeBytes { Data($0) },
+                                       canonical, similarity, story])
+        // A fresh insert sets the last rowid; an update of a known id does not, so that one is looked up.
+        return try known ? Int64.fetchOne(db, sql: "SELECT rowid FROM briefs WHERE id = ?", arguments: [b.id])! : db.lastInsertedRowID
+    }
+
+    /// Writes a current story: inserted with `split_from`, or updated (active again, `updated_run` moved only when it
+    /// grew).
+    static func upsertStory(_ s: Story, run: Int, grew: Bool, _ db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO stories (id, label, first_published, last_published, size, created_run, updated_run, merged_into,
+                                 split_from, active)
+            VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, 1)
+            ON CONFLICT(id) DO UPDATE SET label = excluded.label, first_published = excluded.first_published,
+                last_published = excluded.last_published, size = excluded.size, active = 1, merged_into = NULL,
+                updated_run = CASE WHEN ? THEN excluded.updated_run ELSE stories.updated_run END
+            """, arguments: [s.id, s.label, s.firstPublished?.timeIntervalSince1970, s.lastPublished?.timeIntervalSince1970,
+                             s.briefs.count, run, run, s.splitFrom, grew])
+    }
+
+    /// Records a finished run with the history's totals after it (and the largest brief rowid, see
+    /// `repairBandIndexIfMoved`).
+    static func insertRun(_ delta: RunDelta, started: Date, corpus: String, totals: RunTotals, newBriefs: Int, _ db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO runs (run_id, started, finished, corpus, files_parsed, files_reused, briefs, briefs_new, stories,
+                              duplicates_removed, duplicate_groups, dedup_settings, brief_rowid_max)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT max(rowid) FROM briefs))
+            """, arguments: [delta.runId, ISO8601.format(started), ISO8601.format(Date()), corpus, delta.filesParsed,
+                             delta.filesReused, totals.briefs, newBriefs, totals.stories, totals.duplicatesRemoved,
+                             totals.duplicateGroups, totals.dedupSettings])
+    }
+}
