@@ -41,6 +41,9 @@ public struct StoryConfig: Hashable, Sendable {
     /// The defaults.
     public init() {}
 
+    /// How far around new briefs a nightly run loads stored canonical briefs to place them among: ±(W + 4τ) hours.
+    public var attachWindowSeconds: Double { 3600 * (timeWindowHours + 4 * timeDecayHours) }
+
     /// Whether n canonical briefs get the approximate neighbour search.
     public func usesApproximateSearch(for n: Int) -> Bool { n > approximateAbove && PartitionedNeighbours().applies(to: n) }
 
@@ -125,6 +128,22 @@ public struct StoryClusterer: Sendable {
         if let t = b.title, !b.text.hasPrefix(t) { text = t + "\n" + text }
         if dateline, let d = b.dateline { text = d + "\n" + text }
         return text
+    }
+
+    /// Where `attach` put a brief: with the anchor its cluster holds, or in cluster `new` (its smallest row) without one.
+    public enum Placement: Equatable, Sendable {
+        case anchor(Int)
+        case new(Int)
+    }
+
+    /// Places briefs among anchored ones, as a nightly run places new briefs among stored stories: rows with
+    /// `anchors[i] >= 0` start as anchored clusters (see `clusterCanonical(initial:)`), the rest are clustered with
+    /// them. Anchored clusters never merge with each other, so a cluster holds at most one anchor.
+    public func attach(_ briefs: [Brief], anchors: [Int], timings: inout [(String, Double)]) throws -> (placement: [Placement], model: TfidfModel?) {
+        let result = try clusterCanonical(briefs, timings: &timings, initial: anchors)
+        var anchorOf: [Int: Int] = [:]
+        for (k, cluster) in result.labels.enumerated() where anchors[k] >= 0 { anchorOf[cluster] = anchors[k] }
+        return (result.labels.map { anchorOf[$0].map(Placement.anchor) ?? .new($0) }, result.model)
     }
 
     /// Labels canonical briefs with a cluster (the smallest index of the cluster), returning the labels and the

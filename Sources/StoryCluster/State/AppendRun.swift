@@ -100,7 +100,7 @@ enum AppendRun {
         if !queries.isEmpty {
             let times = newCanonical.compactMap { fresh[$0].published?.timeIntervalSince1970 }
             guard times.count == newCanonical.count, let lo = times.min(), let hi = times.max() else { return .declined("a new brief has no publication time") }
-            let delta = 3600 * (settings.stories.timeWindowHours + 4 * settings.stories.timeDecayHours)
+            let delta = settings.stories.attachWindowSeconds
             let loading = Date()
             let stored = try state.db.read { db -> [(Brief, String)]? in
                 // A stored canonical brief without a time would be in every window: the full path handles that.
@@ -136,14 +136,13 @@ enum AppendRun {
             initial += queries.map { _ in -1 }
             let subset = window.map(\.0) + queries.map { fresh[$0] }
             clustered = subset.count
-            let result = try StoryClusterer(config: settings.stories).clusterCanonical(subset, timings: &timings, initial: initial)
-            model = result.model
-            // Anchored stories never merge, so a cluster holds at most one stored story: its new briefs join it.
-            var storyOfCluster: [Int: String] = [:]
-            for (k, label) in result.labels.enumerated() where initial[k] >= 0 { storyOfCluster[label] = storyOfLabel[initial[k]] }
+            let placed = try StoryClusterer(config: settings.stories).attach(subset, anchors: initial, timings: &timings)
+            model = placed.model
             for (k, i) in queries.enumerated() {
-                let cluster = result.labels[window.count + k]
-                if let story = storyOfCluster[cluster] { storyOfNew[i] = story } else { newLabel[i] = cluster }
+                switch placed.placement[window.count + k] {
+                case .anchor(let label): storyOfNew[i] = storyOfLabel[label]
+                case .new(let cluster): newLabel[i] = cluster
+                }
             }
         }
         // Duplicates follow their canonical brief.

@@ -171,31 +171,23 @@ public enum NightlyRun {
             var window = oldPositions
             let newTimes = newPositions.compactMap(time)
             if newTimes.count == newPositions.count, oldPositions.allSatisfy({ time($0) != nil }), let lo = newTimes.min(), let hi = newTimes.max() {
-                let delta = 3600 * (settings.stories.timeWindowHours + 4 * settings.stories.timeDecayHours)
+                let delta = settings.stories.attachWindowSeconds
                 window = oldPositions.filter { time($0)! >= lo - delta && time($0)! <= hi + delta }
             }
             let subset = window + newPositions
             clustered = subset.count
             // Stored stories enter as anchored clusters: new briefs join them or form new stories, never re-deciding
             // (or merging) the stored ones, and neighbours are searched for the new briefs only.
-            let initial = subset.map { labels[$0] }
-            var sub = try StoryClusterer(config: settings.stories).clusterCanonical(subset.map { briefs[canonical[$0]] }, timings: &timings,
-                                                                                       initial: initial)
-            var groups: [Int: [Int]] = [:]
-            for (k, label) in sub.labels.enumerated() { groups[label, default: []].append(subset[k]) }
-            sub.labels = []
-            var next = labelOfStory.count
-            for key in groups.keys.sorted() {
-                let positions = groups[key]!
-                // Anchored stories never merge, so a cluster holds at most one stored story: its new briefs join it.
-                let target: Int
-                if let old = positions.first(where: { labels[$0] >= 0 }) {
-                    target = labels[old]
-                } else {
-                    target = next
-                    next += 1
+            let placed = try StoryClusterer(config: settings.stories).attach(subset.map { briefs[canonical[$0]] },
+                                                                             anchors: subset.map { labels[$0] }, timings: &timings)
+            // New stories are numbered in order of their smallest row (rows are visited in order).
+            var newStory: [Int: Int] = [:]
+            for (k, pos) in subset.enumerated() where labels[pos] < 0 {
+                switch placed.placement[k] {
+                case .anchor(let story): labels[pos] = story
+                case .new(let cluster):
+                    labels[pos] = newStory[cluster] ?? { let l = labelOfStory.count + newStory.count; newStory[cluster] = l; return l }()
                 }
-                for pos in positions where labels[pos] < 0 { labels[pos] = target }
             }
         }
         let (model, rows) = TfidfModel.fit(canonical.map { StoryClusterer.matchingText(briefs[$0]) })
