@@ -115,14 +115,12 @@ extension Run {
     func runWithState(_ path: String) throws -> RunReport {
         let logger = makeLogger(corpusOptions)
         let settings = try settingsOptions.settings()
-        let store: StateStore
-        do { store = try StateStore(path: path) } catch let e as StateError {
-            throw CLIFailure(message: e.description, code: e.exitCode)
-        }
         let progress = Progress(enabled: Console.stderrIsTerminal && !corpusOptions.quiet)
         defer { progress.finish() }
         let report: RunReport, delta: RunDelta
         do {
+            // A bad, locked or damaged state (found on open or during the run) is a clean exit with its status.
+            let store = try StateStore(path: path)
             (report, delta) = try NightlyRun.run(corpusPath: corpusOptions.corpus, state: store, reader: corpusOptions.reader(settings), settings: settings,
                                                  rebuild: rebuild, forgetMissing: forgetMissing, sinceLast: sinceLast) { stage in progress.begin(stage, items: 0) }
         } catch let e as StateError {

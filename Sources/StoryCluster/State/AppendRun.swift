@@ -51,7 +51,7 @@ enum AppendRun {
         let corpus = try reader.read(corpusPath, reuse: { state.isUnchanged($0) ? StoredFile(briefs: [], skipped: []) : nil },
                                      grownFrom: { state.knownFile($0) })
         let readSeconds = Date().timeIntervalSince(started)
-        if let changed = corpus.files.first(where: { $0.parsed && state.knowsFile($0.path) && $0.grownFrom == nil }) {
+        if let changed = corpus.files.first(where: { $0.parsed && state.knownFile($0.path) != nil && $0.grownFrom == nil }) {
             return .declined("\(changed.path) changed since it was read (not only lines appended)")
         }
         // A grown file that was stored with a file-level skip ("only blank lines") needs a full read to lose it.

@@ -240,9 +240,6 @@ public final class StateStore {
     /// The size and content hash the state recorded for a file, if it read it before.
     public func knownFile(_ path: String) -> (size: Int, hash: String)? { files[path].map { ($0.size, $0.hash) } }
 
-    /// Whether the state has read a file at this path before.
-    public func knowsFile(_ path: String) -> Bool { files[path] != nil }
-
     /// The columns `brief(_:)` decodes, for SELECTs that load briefs.
     static let briefColumns = "id, source, line, title, dateline, agencies, age_minutes, published, lang, text, outlet, url"
 
