@@ -92,12 +92,12 @@ public struct RandomizedSVD: Sendable {
         }
     }
 
-    /// Xᵀ·Ω for the seeded n×`columns` Gaussian Ω of `gaussianMatrix`, drawing each row of Ω where it is used:
-    /// the same values and sums, without an n×ℓ matrix in memory (558 MB for a night's window, 1.5 GB at 1M briefs,
-    /// most of it page faults and copying).
+    /// Xᵀ·Ω for the seeded n×`columns` Gaussian Ω whose entries, row by row, are the SplitMix64 stream's `gaussian`
+    /// draws. Each row of Ω is drawn where it is used, jumping into the stream, so no n×ℓ matrix is held (558 MB for
+    /// a night's window, 1.5 GB at 1M briefs, most of it page faults and copying) and no thread waits for another.
     static func transposeTimesGaussian(_ x: SparseRows, columns c: Int, seed: UInt64) -> Matrix {
         transposeTimes(x, columns: c) { i, scratch in
-            var rng = SplitMix64(seed: seed, skipping: 2 * i * c)  // two draws per value, as in gaussianMatrix
+            var rng = SplitMix64(seed: seed, skipping: 2 * i * c)  // two draws per value
             for j in 0..<c { scratch[j] = Float(gaussian(&rng)) }
             return UnsafePointer(scratch)
         }
@@ -136,23 +136,6 @@ public struct RandomizedSVD: Sendable {
             }
         }
         return total
-    }
-
-    /// A seeded Gaussian matrix, filled on all cores. Each chunk jumps to its first draw of the SplitMix64 stream,
-    /// so the values are those of one sequential pass — which took ~15 s of the SVD at 1M rows × 410 columns.
-    static func gaussianMatrix(rows: Int, columns: Int, seed: UInt64) -> Matrix {
-        let count = rows * columns
-        var values = [Float](repeating: 0, count: count)
-        let chunk = 1 << 16
-        let chunks = (count + chunk - 1) / chunk
-        values.withUnsafeMutableBufferPointer { v in
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                let lo = c * chunk, hi = min(count, lo + chunk)
-                var rng = SplitMix64(seed: seed, skipping: 2 * lo)  // two draws per value
-                for i in lo..<hi { v[i] = Float(gaussian(&rng)) }
-            }
-        }
-        return Matrix(rows: rows, columns: columns, values: values)
     }
 
     /// A standard normal draw (Box–Muller).
