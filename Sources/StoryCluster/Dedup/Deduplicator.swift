@@ -253,14 +253,7 @@ public struct Deduplicator: Sendable {
             canonicalOf[i] = reps[repCanonical[r]]
             similarity[i] = repSimilarity[r]
         }
-        // Collect groups of two or more, members in canonical order.
-        var membersOf: [Int: [Int]] = [:]
-        for i in order where canonicalOf[i] != i { membersOf[canonicalOf[i], default: []].append(i) }
-        var groups: [DuplicateGroup] = []
-        for c in membersOf.keys.sorted() {
-            let members = membersOf[c]!
-            groups.append(DuplicateGroup(canonical: c, members: [c] + members, minSimilarity: members.map { similarity[$0] }.min() ?? 1))
-        }
+        let groups = Self.groups(canonicalOf: canonicalOf, similarity: similarity, order: order)
         stats.duplicatesRemoved = n - canonicalOf.indices.filter { canonicalOf[$0] == $0 }.count
         stats.groupSeconds = Date().timeIntervalSince(clock)
         return DedupResult(groups: groups, canonicalOf: canonicalOf, similarity: similarity, stats: stats)
@@ -299,6 +292,17 @@ public struct Deduplicator: Sendable {
             }
         }
         return parts.flatMap { $0 }
+    }
+
+    /// Duplicate groups of two or more from each brief's canonical brief, ordered by canonical index, members in
+    /// canonical `order` after the canonical brief.
+    public static func groups(canonicalOf: [Int], similarity: [Double], order: [Int]) -> [DuplicateGroup] {
+        var membersOf: [Int: [Int]] = [:]
+        for i in order where canonicalOf[i] != i { membersOf[canonicalOf[i], default: []].append(i) }
+        return membersOf.keys.sorted().map { c in
+            let members = membersOf[c]!
+            return DuplicateGroup(canonical: c, members: [c] + members, minSimilarity: members.map { similarity[$0] }.min() ?? 1)
+        }
     }
 
     /// Indices of `briefs` best-first for canonical choice: earliest published (unknown last), longest text, smallest id.

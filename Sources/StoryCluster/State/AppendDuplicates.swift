@@ -273,14 +273,4 @@ extension AppendRun {
         return .success(Duplicates(canonical: canonical.map { $0! }, similarity: similarity, stored: nodes, storedUpdate: storedUpdate,
                                    inheritedFrom: inheritedFrom, batch: batch, keys: keys, bands: bands, stats: stats))
     }
-
-    /// Duplicate groups of two or more from `canonicalOf`, members in canonical order as `Deduplicator` lists them.
-    static func groups(_ canonicalOf: [Int], similarity: [Double], briefs: [Brief]) -> [DuplicateGroup] {
-        var membersOf: [Int: [Int]] = [:]
-        for i in Deduplicator.canonicalOrder(briefs) where canonicalOf[i] != i { membersOf[canonicalOf[i], default: []].append(i) }
-        return membersOf.keys.sorted().map { c in
-            let members = membersOf[c]!
-            return DuplicateGroup(canonical: c, members: [c] + members, minSimilarity: members.map { similarity[$0] }.min() ?? 1)
-        }
-    }
 }

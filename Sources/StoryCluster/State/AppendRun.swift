@@ -222,7 +222,8 @@ enum AppendRun {
         // A stored duplicate's canonical brief is in its story, so in the report (a damaged state falls back to itself).
         var dedup = DedupResult(groups: [], canonicalOf: entries.indices.map { slot[entries[$0].member.canonical] ?? $0 },
                                 similarity: entries.map(\.member.similarity), stats: dup.stats)
-        dedup.groups = groups(dedup.canonicalOf, similarity: dedup.similarity, briefs: briefs)
+        dedup.groups = Deduplicator.groups(canonicalOf: dedup.canonicalOf, similarity: dedup.similarity,
+                                           order: Deduplicator.canonicalOrder(briefs))
 
         // A label per canonical brief of the report: stored stories by id, new stories by their cluster.
         let canonical = dedup.canonicalIndices
