@@ -261,9 +261,7 @@ public struct Deduplicator: Sendable {
 
     /// Verifies candidate pairs (indices into `reps`): exact Jaccard when enabled, else the signature estimate.
     func verify(_ candidates: [UInt64], reps: [Int], batch: SketchBatch) -> [(Int, Int, Double)] {
-        let threshold = config.threshold
         let k = config.permutations
-        let exact = config.exactVerification
         let chunks = candidates.isEmpty ? 0 : min(candidates.count, ProcessInfo.processInfo.activeProcessorCount * 4)
         var parts = [[(Int, Int, Double)]](repeating: [], count: chunks)
         parts.withUnsafeMutableBufferPointer { out in
@@ -275,16 +273,10 @@ public struct Deduplicator: Sendable {
                         for p in candidates[lo..<hi] {
                             let a = Int(p >> 32), b = Int(p & 0xFFFF_FFFF)
                             let i = reps[a], j = reps[b]
-                            // The estimate is a cheap pre-filter: 0.25 below the threshold is > 7 standard errors at k = 128.
-                            let estimate = MinHasher.estimate(sig.baseAddress! + i * k, sig.baseAddress! + j * k, count: k)
-                            let s: Double
-                            if exact {
-                                if estimate < threshold - 0.25 { continue }
-                                s = batch.withShingles(i) { a in batch.withShingles(j) { b in jaccard(a, b) } }
-                            } else {
-                                s = estimate
+                            let s = verifiedSimilarity(sig.baseAddress! + i * k, sig.baseAddress! + j * k) { body in
+                                batch.withShingles(i) { x in batch.withShingles(j) { y in body(x, y) } }
                             }
-                            if s >= threshold { local.append((a, b, s)) }
+                            if let s { local.append((a, b, s)) }
                         }
                         out[c] = local
                     }
@@ -303,6 +295,24 @@ public struct Deduplicator: Sendable {
             let members = membersOf[c]!
             return DuplicateGroup(canonical: c, members: [c] + members, minSimilarity: members.map { similarity[$0] }.min() ?? 1)
         }
+    }
+
+    /// The similarity of a candidate pair if it is at or over the threshold, else nil: exact shingle Jaccard when
+    /// enabled (after a signature pre-filter), else the signature estimate. `shingles` calls its argument with both
+    /// sorted shingle sets, only when they are needed.
+    @inlinable
+    public func verifiedSimilarity(_ x: UnsafePointer<UInt32>, _ y: UnsafePointer<UInt32>,
+                                   shingles: ((UnsafeBufferPointer<UInt64>, UnsafeBufferPointer<UInt64>) -> Double) -> Double) -> Double? {
+        let estimate = MinHasher.estimate(x, y, count: config.permutations)
+        let s: Double
+        if config.exactVerification {
+            // The estimate is a cheap pre-filter: 0.25 below the threshold is > 7 standard errors at k = 128.
+            if estimate < config.threshold - 0.25 { return nil }
+            s = shingles { a, b in jaccard(a, b) }
+        } else {
+            s = estimate
+        }
+        return s >= config.threshold ? s : nil
     }
 
     /// Indices of `briefs` best-first for canonical choice: earliest published (unknown last), longest text, smallest id.

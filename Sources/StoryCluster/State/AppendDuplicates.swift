@@ -139,18 +139,12 @@ extension AppendRun {
             case .stored(let c): return nodeShingles[c].withUnsafeBufferPointer(body)
             }
         }
-        // Verification as in a full run: a signature pre-filter, then exact shingle Jaccard.
+        // Verification as in a full run (empty texts are never duplicates there: they get no band keys).
         func verify(_ a: Node, _ b: Node) -> Double? {
             guard shingleCount(a) > 0, shingleCount(b) > 0 else { return nil }
-            let estimate = withSignature(a) { x in withSignature(b) { y in MinHasher.estimate(x, y, count: k) } }
-            let s: Double
-            if config.exactVerification {
-                if estimate < config.threshold - 0.25 { return nil }
-                s = withShingles(a) { x in withShingles(b) { y in jaccard(x, y) } }
-            } else {
-                s = estimate
-            }
-            return s >= config.threshold ? s : nil
+            return withSignature(a) { x in withSignature(b) { y in
+                deduplicator.verifiedSimilarity(x, y) { body in withShingles(a) { p in withShingles(b) { q in body(p, q) } } }
+            } }
         }
         func rank(_ u: Node) -> Rank {
             switch u { case .new(let i): return freshRank[i]; case .stored(let c): return nodes[c].rank }
