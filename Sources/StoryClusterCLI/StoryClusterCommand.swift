@@ -173,9 +173,10 @@ struct Dedup: ParsableCommand {
         let start = Date()
         // Languages are never shown by `dedup`: skipping the guess saves a pass over every text.
         let corpus = try corpusOptions.read(settings, guessLanguage: false)
+        logger.info("read \(corpus.briefs.count) briefs in \(String(format: "%.3f", Date().timeIntervalSince(start))) s")
         let dedup = Deduplicator(config: settings.dedup).run(corpus.briefs)
         let s = dedup.stats
-        logger.info("sign \(s.signSeconds) s, lsh \(s.lshSeconds) s, group \(s.groupSeconds) s")
+        logger.info("sign \(String(format: "%.3f", s.signSeconds)) s, lsh \(String(format: "%.3f", s.lshSeconds)) s, group \(String(format: "%.3f", s.groupSeconds)) s")
         switch outputOptions.format {
         case .json:
             var w = JSONWriter()
@@ -188,6 +189,7 @@ struct Dedup: ParsableCommand {
             w.endArray()
             w.endObject()
             try outputOptions.emit(w.bytes + [0x0A])
+            logger.info("written at \(String(format: "%.3f", Date().timeIntervalSince(start))) s")
         case .text:
             var text = TextReport.summary(corpus, seconds: Date().timeIntervalSince(start))
             text += ", \(s.duplicatesRemoved) duplicates (\(s.exactDuplicates) exact) in \(dedup.groups.count) groups"

@@ -35,6 +35,53 @@ import Testing
         #expect(MinHasher().signature([]).allSatisfy { $0 == .max })
     }
 
+    @Test func byteHashTailLoadsMatchTheByteLoop() {
+        // The reference: the tail gathered one byte at a time, as the hash was first written (stored states hold
+        // band keys computed from these values, so the loads must not change a single one).
+        func reference(_ b: [UInt8]) -> UInt64 {
+            var h = 0x51_7CC1_B727_220A ^ (UInt64(b.count) &* 0x9E37_79B9_7F4A_7C15)
+            var i = 0
+            while i + 8 <= b.count {
+                var w: UInt64 = 0
+                for k in 0..<8 { w |= UInt64(b[i + k]) << UInt64(8 * k) }
+                h = (h ^ Hashing.mix(w)) &* 0x9E37_79B9_7F4A_7C15
+                h = (h << 27) | (h >> 37)
+                i += 8
+            }
+            if i < b.count {
+                var w: UInt64 = 0
+                var shift: UInt64 = 0
+                while i < b.count { w |= UInt64(b[i]) << shift; shift += 8; i += 1 }
+                h = (h ^ Hashing.mix(w)) &* 0x9E37_79B9_7F4A_7C15
+            }
+            return Hashing.mix(h)
+        }
+        var rng = SplitMix64(seed: 9)
+        for length in 0..<40 {
+            for _ in 0..<20 {
+                let bytes = (0..<length).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+                #expect(bytes.withUnsafeBufferPointer { Hashing.bytes($0) } == reference(bytes), "length \(length)")
+            }
+        }
+    }
+
+    @Test func hashSortAgreesWithTheStandardSort() {
+        var rng = SplitMix64(seed: 5)
+        for count in Array(0..<70) + [100, 257, 1000, 5000] {
+            // Few distinct values too: repeated shingles must survive partitioning.
+            for range: UInt64 in [4, .max] {
+                var values = (0..<count).map { _ in range == .max ? rng.next() : rng.next() % range }
+                let expected = values.sorted()
+                values.withUnsafeMutableBufferPointer { Shingler.sortHashes($0.baseAddress, $0.count) }
+                #expect(values == expected, "count \(count)")
+            }
+        }
+        var sorted = Array(UInt64(0)..<3000), reversed = Array((UInt64(0)..<3000).reversed())
+        sorted.withUnsafeMutableBufferPointer { Shingler.sortHashes($0.baseAddress, $0.count) }
+        reversed.withUnsafeMutableBufferPointer { Shingler.sortHashes($0.baseAddress, $0.count) }
+        #expect(sorted == Array(0..<3000) && reversed == Array(0..<3000))
+    }
+
     @Test func optimalBandingMatchesTheSCurve() {
         let even = LSHParams.optimal(threshold: 0.8, permutations: 128, falsePositiveWeight: 0.5, falseNegativeWeight: 0.5)
         #expect(even == LSHParams(bands: 9, rows: 13))  // datasketch's choice for the same inputs

@@ -26,10 +26,18 @@ public enum Hashing {
             h = (h << 27) | (h >> 37)
             i += 8
         }
-        if i < n {
-            var w: UInt64 = 0
-            var shift: UInt64 = 0
-            while i < n { w |= UInt64(base[i]) << shift; shift += 8; i += 1 }
+        let rest = n - i
+        if rest > 0 {
+            // The tail as one little-endian word, from at most three loads instead of a byte loop (most tokens are
+            // shorter than eight bytes, so this is the common case). Overlapping bytes are equal, so OR is exact.
+            let w: UInt64
+            if rest >= 4 {
+                let lo = UInt64(UnsafeRawPointer(base + i).loadUnaligned(as: UInt32.self))
+                let hi = UInt64(UnsafeRawPointer(base + n - 4).loadUnaligned(as: UInt32.self))
+                w = lo | hi << UInt64(8 * (rest - 4))
+            } else {
+                w = UInt64(base[i]) | UInt64(base[i + rest / 2]) << UInt64(8 * (rest / 2)) | UInt64(base[n - 1]) << UInt64(8 * (rest - 1))
+            }
             h = (h ^ mix(w)) &* 0x9E37_79B9_7F4A_7C15
         }
         return mix(h)
