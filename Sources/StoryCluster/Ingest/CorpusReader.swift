@@ -274,31 +274,51 @@ public struct CorpusReader: Sendable {
         // Each chunk's first line number: its predecessors' line breaks, counted in parallel.
         var lineBreaks = [Int](repeating: 0, count: chunks)
         lineBreaks.withUnsafeMutableBufferPointer { out in
-            DispatchQueue.concurrentPerform(iterations: max(0, chunks - 1)) { c in
+            DispatchQueue.concurrentPerform(iterations: chunks) { c in
                 out[c] = Self.countLineBreaks(UnsafeBufferPointer(rebasing: bytes[bounds[c]..<bounds[c + 1]]))
             }
         }
         var startLines = [Int](repeating: firstLine, count: chunks)
         for c in 1..<max(1, chunks) { startLines[c] = startLines[c - 1] + lineBreaks[c - 1] }
-        var parts = [Corpus](repeating: Corpus(), count: chunks)
-        parts.withUnsafeMutableBufferPointer { out in
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                out[c] = parseJSONLines(UnsafeBufferPointer(rebasing: bytes[bounds[c]..<bounds[c + 1]]), firstLine: startLines[c], relative: relative)
+        // A chunk holds at most one brief per line, so each parses straight into its own region of the result,
+        // and the regions are closed up by bitwise moves: no retain and release of every field, as a merge of
+        // per-chunk arrays cost (40 ms serial per 100k briefs).
+        var regionStart = [Int](repeating: 0, count: chunks + 1)
+        for c in 0..<chunks { regionStart[c + 1] = regionStart[c] + lineBreaks[c] + 1 }
+        var skippedParts = [[SkippedInput]](repeating: [], count: chunks)
+        var written = [Int](repeating: 0, count: chunks)
+        var result = Corpus(filesRead: 1)
+        result.briefs = [Brief](unsafeUninitializedCapacity: regionStart[chunks]) { all, count in
+            skippedParts.withUnsafeMutableBufferPointer { skippedOut in
+                written.withUnsafeMutableBufferPointer { writtenOut in
+                    DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                        let region = UnsafeMutableBufferPointer(rebasing: all[regionStart[c]..<regionStart[c + 1]])
+                        let (n, skipped) = parseJSONLines(UnsafeBufferPointer(rebasing: bytes[bounds[c]..<bounds[c + 1]]),
+                                                          firstLine: startLines[c], relative: relative, into: region)
+                        writtenOut[c] = n
+                        skippedOut[c] = skipped
+                    }
+                }
+            }
+            count = 0
+            for c in 0..<chunks {
+                (all.baseAddress! + count).moveInitialize(from: all.baseAddress! + regionStart[c], count: written[c])
+                count += written[c]
             }
         }
-        var result = Corpus(filesRead: 1)
-        for p in parts {
-            result.briefs.append(contentsOf: p.briefs)
-            result.skipped.append(contentsOf: p.skipped)
-        }
+        result.skipped = skippedParts.flatMap { $0 }
         if result.briefs.isEmpty && result.skipped.isEmpty {
             result.skipped.append(SkippedInput(source: relative, reason: "no documents (only blank lines)"))
         }
         return result
     }
 
-    func parseJSONLines(_ bytes: UnsafeBufferPointer<UInt8>, firstLine: Int, relative: String) -> Corpus {
+    /// Parses the lines of one chunk, initialising one brief per document at the start of `region` (which has room
+    /// for one per line); returns how many it wrote and what it skipped.
+    func parseJSONLines(_ bytes: UnsafeBufferPointer<UInt8>, firstLine: Int, relative: String,
+                        into region: UnsafeMutableBufferPointer<Brief>) -> (written: Int, skipped: [SkippedInput]) {
         var out = Corpus()
+        var written = 0
         var lineNo = firstLine
         var start = 0
         let n = bytes.count
@@ -307,10 +327,15 @@ public struct CorpusReader: Sendable {
             var line = UnsafeBufferPointer(rebasing: bytes[start..<end])
             if let last = line.last, last == 0x0D { line = UnsafeBufferPointer(rebasing: line.dropLast()) }
             parseJSONLine(line, lineNo: lineNo, relative: relative, into: &out)
+            if !out.briefs.isEmpty {
+                precondition(written < region.count, "more documents than lines")
+                (region.baseAddress! + written).initialize(to: out.briefs.removeLast())
+                written += 1
+            }
             lineNo += 1
             start = end + 1
         }
-        return out
+        return (written, out.skipped)
     }
 
     /// Index of the first line break at or after `start`, or `bytes.count` (memchr: vectorised in libc).
