@@ -210,10 +210,16 @@ public struct Deduplicator: Sendable {
         let reps = order.filter { exactRep[$0] == $0 && batch.counts[$0] > 0 }
         let bands = lsh.bands
         var keys = [UInt64](repeating: 0, count: reps.count * bands)
+        let k = config.permutations
         keys.withUnsafeMutableBufferPointer { out in
             batch.signatures.withUnsafeBufferPointer { sig in
-                for (r, i) in reps.enumerated() {
-                    lsh.bandKeys(sig.baseAddress! + i * config.permutations, into: out.baseAddress! + r * bands)
+                reps.withUnsafeBufferPointer { reps in
+                    let chunks = min(reps.count, ProcessInfo.processInfo.activeProcessorCount * 4)
+                    DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                        for r in (reps.count * c / chunks)..<(reps.count * (c + 1) / chunks) {
+                            lsh.bandKeys(sig.baseAddress! + reps[r] * k, into: out.baseAddress! + r * bands)
+                        }
+                    }
                 }
             }
         }
