@@ -477,7 +477,12 @@ enum Windows1252 {
 public enum ISO8601 {
     /// Parses `YYYY-MM-DD[(T| )HH:MM[:SS[.fff]]][Z|±HH[:]MM]`; a time without zone is read as UTC.
     public static func parse(_ text: String) -> Date? {
-        let s = Array(text.utf8)
+        var text = text
+        return text.withUTF8 { parse(bytes: $0) }
+    }
+
+    /// `parse` on UTF-8 bytes (no copy: a corpus has one time per brief).
+    static func parse(bytes s: UnsafeBufferPointer<UInt8>) -> Date? {
         var i = 0
         func num(_ n: Int) -> Int? {
             guard i + n <= s.count else { return nil }
@@ -489,8 +494,8 @@ public enum ISO8601 {
             i += n
             return v
         }
-        func lit(_ c: Character) -> Bool {
-            guard i < s.count, s[i] == c.asciiValue! else { return false }
+        func lit(_ c: Unicode.Scalar) -> Bool {
+            guard i < s.count, s[i] == UInt8(truncatingIfNeeded: c.value) else { return false }
             i += 1
             return true
         }

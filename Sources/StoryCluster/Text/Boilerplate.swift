@@ -10,7 +10,7 @@ public enum Boilerplate {
 
     /// End offset of an ASCII dateline (`PLACE[, date] (AGENCIES) - `) at the start of `b`, as `PageParser.matchDateline`
     /// would find it; nil when there is none. Only the hyphen separator is ASCII; dashes go through the scalar path.
-    static func asciiDatelineEnd(_ b: [UInt8]) -> Int? {
+    static func asciiDatelineEnd<Bytes: RandomAccessCollection<UInt8>>(_ b: Bytes) -> Int? where Bytes.Index == Int {
         func upper(_ c: UInt8) -> Bool { c >= 0x41 && c <= 0x5A }
         func lower(_ c: UInt8) -> Bool { c >= 0x61 && c <= 0x7A }
         func digit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
@@ -92,12 +92,17 @@ public enum Boilerplate {
         // Cheap byte checks first: a dateline starts with a capital and has "(" early; most texts have neither.
         let firstByte = text.utf8.first ?? 0
         if (firstByte >= 0x41 && firstByte <= 0x5A) || firstByte >= 0xC0, text.utf8.prefix(90).contains(0x28) {
-            let headBytes = Array(text.utf8.prefix(120))
-            if headBytes.allSatisfy({ $0 < 0x80 }) {
+            // The ASCII head's dateline end in bytes (nil: not ASCII); read in place when the string is contiguous.
+            func asciiEnd(_ head: UnsafeBufferPointer<UInt8>) -> Int?? {
+                guard head.allSatisfy({ $0 < 0x80 }) else { return nil }
+                guard let end = asciiDatelineEnd(head), end < head.count else { return .some(nil) }
+                return end
+            }
+            let ascii = text.utf8.withContiguousStorageIfAvailable { asciiEnd(UnsafeBufferPointer(rebasing: $0.prefix(120))) }
+                ?? Array(text.utf8.prefix(120)).withUnsafeBufferPointer { asciiEnd($0) }
+            if let ascii {
                 // ASCII head (the common case): the same grammar on bytes, with no scalar decoding.
-                if let end = asciiDatelineEnd(headBytes), end < headBytes.count {
-                    start = text.utf8.index(text.startIndex, offsetBy: end)
-                }
+                if let end = ascii { start = text.utf8.index(text.startIndex, offsetBy: end) }
             } else {
                 let head = Array(scalars.prefix(120))
                 if let d = PageParser.matchDateline(head, at: 0), d.end < head.count {
@@ -113,15 +118,17 @@ public enum Boilerplate {
         }
         // A trailing relative-time marker that survived (e.g. in JSON Lines text).
         let tailBytes = text.utf8.suffix(32)
-        let tailStart = scalars.index(end, offsetBy: -32, limitedBy: start) ?? start
-        let tail = Boilerplate.mayHaveMarker(tailBytes) ? Array(scalars[tailStart..<end]) : []
+        // Walking back 32 scalars costs more than the byte test, so it waits for a hit.
+        let hasMarker = Boilerplate.mayHaveMarker(tailBytes)
+        let tailStart = hasMarker ? scalars.index(end, offsetBy: -32, limitedBy: start) ?? start : end
+        let tail = hasMarker ? Array(scalars[tailStart..<end]) : []
         if let split = PageParser.nextMarkerSplit(tail, from: 0), split.dateline == nil,
            split.start == 0 || !tail[split.start - 1].properties.isAlphabetic {
             end = scalars.index(tailStart, offsetBy: split.start)
         }
         // Reuters-style credits at the end: "(Reporting by X; Editing by Y)".
         var s = text[start..<end]
-        if s.hasSuffix(")"), let open = s.range(of: "(Reporting by", options: .backwards) ?? s.range(of: "(Additional reporting", options: .backwards) {
+        if s.utf8.last == 0x29, s.hasSuffix(")"), let open = s.range(of: "(Reporting by", options: .backwards) ?? s.range(of: "(Additional reporting", options: .backwards) {
             s = s[..<open.lowerBound]
         }
         return s
