@@ -47,7 +47,32 @@ public struct JSONWriter {
     public mutating func double(_ v: Double?, digits: Int = 4) {
         separate()
         guard let v, v.isFinite else { bytes.append(contentsOf: Array("null".utf8)); return }
-        bytes.append(contentsOf: Array(String(format: "%.\(digits)f", v).utf8))
+        if !appendFixed(v, digits: digits) { bytes.append(contentsOf: Array(String(format: "%.\(digits)f", v).utf8)) }
+    }
+
+    /// Appends `v` with exactly `digits` decimals as `%.{digits}f` prints it, without Foundation's formatter
+    /// (3 µs a call: a dedup report's similarities cost 11 ms). Returns false, writing nothing, where the scaled
+    /// value is too large or lies too close to a rounding tie for a float product to decide it like printf.
+    mutating func appendFixed(_ v: Double, digits: Int) -> Bool {
+        guard digits >= 0 && digits <= 9 else { return false }
+        var scale = 1.0
+        for _ in 0..<digits { scale *= 10 }
+        let scaled = abs(v) * scale
+        guard scaled < 1e15 else { return false }
+        let fraction = scaled - scaled.rounded(.down)
+        guard abs(fraction - 0.5) > 1e-6 else { return false }
+        let units = Int(scaled.rounded(.toNearestOrAwayFromZero))
+        if v.sign == .minus { bytes.append(UInt8(ascii: "-")) }  // printf keeps the sign of values that round to 0
+        let whole = units / Int(scale), part = units % Int(scale)
+        bytes.append(contentsOf: Array(String(whole).utf8))
+        if digits > 0 {
+            bytes.append(UInt8(ascii: "."))
+            var digitsOut = [UInt8](repeating: UInt8(ascii: "0"), count: digits)
+            var rest = part
+            for k in stride(from: digits - 1, through: 0, by: -1) { digitsOut[k] = UInt8(ascii: "0") + UInt8(rest % 10); rest /= 10 }
+            bytes.append(contentsOf: digitsOut)
+        }
+        return true
     }
 
     /// Writes a boolean value.
