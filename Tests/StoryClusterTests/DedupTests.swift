@@ -65,6 +65,17 @@ import Testing
         }
     }
 
+    @Test func tokenHashIsTheByteHash() {
+        // Short tokens are hashed from one masked load of the scanner's scratch; the value must be `Hashing.bytes`.
+        let text = "a bc déf ghij klmno pqrstu vwxyzab cdefghij Oekraïne ĳs 3,5 miljoen x" + String(repeating: "q", count: 300)
+        var seen = 0
+        TextNormalizer.forEachToken(in: text) { bytes in
+            #expect(Hashing.token(bytes) == Hashing.bytes(bytes), "\(String(decoding: bytes, as: UTF8.self))")
+            seen += 1
+        }
+        #expect(seen == 13)  // the last token is 301 bytes: it spills out of the scratch
+    }
+
     @Test func hashSortAgreesWithTheStandardSort() {
         var rng = SplitMix64(seed: 5)
         for count in Array(0..<70) + [100, 257, 1000, 5000] {

@@ -52,10 +52,7 @@ public struct Shingler {
         var exact: UInt64 = 0x243F_6A88_85A3_08D3
         switch config.kind {
         case .word:
-            TextNormalizer.forEachToken(in: text) { bytes in
-                let h = Hashing.bytes(bytes)
-                tokens.append(h)
-            }
+            TextNormalizer.forEachToken(in: text) { bytes in tokens.append(Hashing.token(bytes)) }
             for t in tokens { exact = Hashing.combine(exact, t) }
             let n = config.size
             let count = tokens.count

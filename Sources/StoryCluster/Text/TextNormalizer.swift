@@ -8,7 +8,8 @@ import Foundation
 public enum TextNormalizer {
     /// Calls `body` with the folded UTF-8 bytes of each token of `text`, in order.
     ///
-    /// The buffer is reused between calls: copy it if it must outlive `body`.
+    /// The buffer is reused between calls: copy it if it must outlive `body`. A token shorter than 8 bytes starts a
+    /// buffer of at least 8 initialised bytes (the scanner's scratch), which `Hashing.token` relies on.
     /// - Complexity: O(bytes of `text`), no allocation per token.
     @inlinable
     public static func forEachToken(in text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
@@ -21,6 +22,8 @@ public enum TextNormalizer {
         var text = text
         text.withUTF8 { bytes in
             withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 256) { scratch in
+                // Zeroed so that every byte a short token's 8-byte load can reach is initialised (`Hashing.token`).
+                scratch.initialize(repeating: 0)
                 var tokenizer = TokenScanner(scratch: scratch)
                 tokenizer.scan(bytes, body)
             }
