@@ -63,15 +63,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ],
-            swiftSettings: [.swiftLanguageMode(.v5)],
-            // A release binary carries the Swift runtime and Foundation: it runs where no Swift toolchain is
-            // installed (a nightly job's host), and starts in 8 ms instead of 17 (dynamic linking was half of a
-            // 100k-brief `dedup`'s fixed cost). Debug builds, and so the tests, link dynamically.
-            linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xlinker", "--start-group", "-lCoreFoundation", "-lFoundation",
-                                           "-lFoundationEssentials", "-lFoundationInternationalization", "-l_FoundationCShims",
-                                           "-l_FoundationCollections", "-l_FoundationICU", "-lswiftDispatch", "-lswiftSynchronization",
-                                           "-Xlinker", "--end-group", "-lstdc++", "-lutil"],
-                                          .when(platforms: [.linux], configuration: .release))]
+            swiftSettings: [.swiftLanguageMode(.v5)]
         ),
         .testTarget(
             name: "StoryClusterTests",

@@ -50,6 +50,37 @@ import Testing
         #expect(corpus.hasLosses)
     }
 
+    @Test func canonicallyEqualIdsAreDuplicatesAcrossFilesAndChunks() throws {
+        // Ids are compared as Swift strings: "é" and "e" + U+0301, "K" and the Kelvin sign U+212A are the same id,
+        // whether the second copy is in the same file, a later file, or a later chunk of a file read in parallel.
+        let dir = Fixtures.tempDir()
+        Fixtures.write("{\"id\": \"caf\\u00e9\", \"text\": \"first\"}\n{\"id\": \"K\", \"text\": \"first K\"}\n", "a.jsonl", in: dir)
+        Fixtures.write("{\"id\": \"cafe\\u0301\", \"text\": \"second\"}\n{\"id\": \"\\u212a\", \"text\": \"second K\"}\n{\"id\": \"z\", \"text\": \"kept\"}\n", "b.jsonl", in: dir)
+        let corpus = try CorpusReader().read(dir.path)
+        #expect(corpus.briefs.map(\.text) == ["first", "first K", "kept"])
+        #expect(corpus.skipped.map(\.line) == [1, 2])
+        #expect(corpus.skipped.allSatisfy { $0.source == "b.jsonl" && $0.reason.contains("first seen at a.jsonl:") })
+
+        var big = ""
+        for i in 0..<40_000 { big += "{\"id\": \"n\(i)\", \"text\": \"brief number \(i) with some words to make the line longer than usual\"}\n" }
+        big += "{\"id\": \"n\\u0301\", \"text\": \"x\"}\n{\"id\": \"n17\", \"text\": \"repeat of an early id, read by a later chunk\"}\n"
+        Fixtures.write(big, "c.jsonl", in: dir)
+        var reader = CorpusReader()
+        reader.parallelThreshold = 1 << 16
+        let many = try reader.read(dir.appendingPathComponent("c.jsonl").path)
+        #expect(many.briefs.count == 40_001)
+        #expect(many.skipped.count == 1 && many.skipped[0].line == 40_002 && many.skipped[0].reason.contains("first seen at c.jsonl:18"))
+    }
+
+    @Test func blankLinesCostNoMemoryPerLine() throws {
+        // One brief slot was once reserved per line: 20 MB of line breaks must still read as "only blank lines".
+        let dir = Fixtures.tempDir()
+        Fixtures.write([UInt8](repeating: 0x0A, count: 20 << 20), "blank.jsonl", in: dir)
+        let corpus = try CorpusReader().read(dir.path)
+        #expect(corpus.briefs.isEmpty && corpus.briefs.capacity < 1 << 16)
+        #expect(corpus.skipped.map(\.reason) == ["no documents (only blank lines)"])
+    }
+
     @Test func overlongLineIsSkippedAndTheRestRead() throws {
         let dir = Fixtures.tempDir()
         var bytes = Array(#"{"id": "before", "text": "short"}"#.utf8) + [0x0A]

@@ -46,40 +46,59 @@ public struct CorpusReader: Sendable {
         }
         // Ids must be unique across the corpus: a later duplicate is skipped, never silently merged. Ids are
         // looked up by a 64-bit hash (a String-keyed dictionary cost 70 ms per 100k briefs), strings compared on a hit.
-        var firstByHash: [UInt64: Int] = [:]  // id hash → (part << 32 | index) of the first brief with that id
+        // Positions are as the old String-keyed version kept them: in `corpus.briefs`, or base + k in the file
+        // being merged, re-numbered when that file loses a brief.
+        var firstByHash: [UInt64: Int] = [:]  // id hash → position of the first brief with that id
         var sameHash: [UInt64: [Int]] = [:]   // further distinct ids with an equal hash (not expected, but possible)
         firstByHash.reserveCapacity(parts.reduce(0) { $0 + $1.briefs.count })
-        func brief(_ ref: Int) -> Brief { parts[ref >> 32].briefs[ref & 0xFFFF_FFFF] }
         var corpus = Corpus()
         for p in parts.indices {
+            // Each file's part is handed over, so its briefs are freed as soon as they are merged.
+            let part = parts[p]
+            parts[p] = Corpus()
             corpus.filesRead += 1
-            corpus.files.append(contentsOf: parts[p].files)
+            corpus.files.append(contentsOf: part.files)
+            let base = corpus.briefs.count
+            func brief(_ position: Int) -> Brief { position < base ? corpus.briefs[position] : part.briefs[position - base] }
             var drop: [Int] = []
-            for k in parts[p].briefs.indices {
-                let id = parts[p].briefs[k].id
-                let h = id.utf8.withContiguousStorageIfAvailable { Hashing.bytes($0) } ?? Array(id.utf8).withUnsafeBufferPointer { Hashing.bytes($0) }
-                let ref = p << 32 | k
-                guard let first = firstByHash[h] else { firstByHash[h] = ref; continue }
+            for k in part.briefs.indices {
+                let id = part.briefs[k].id
+                let h = Self.idHash(id)
+                guard let first = firstByHash[h] else { firstByHash[h] = base + k; continue }
                 if let same = ([first] + (sameHash[h] ?? [])).first(where: { brief($0).id == id }) {
                     drop.append(k)
-                    let f = brief(same), b = parts[p].briefs[k]
+                    let f = brief(same), b = part.briefs[k]
                     corpus.skipped.append(SkippedInput(source: b.source, line: b.line, reason: "duplicate id \"\(b.id)\" (first seen at \(f.source):\(f.line))"))
                 } else {
-                    sameHash[h, default: []].append(ref)
+                    sameHash[h, default: []].append(base + k)
                 }
             }
             if drop.isEmpty {
-                if corpus.briefs.isEmpty { corpus.briefs = parts[p].briefs } else { corpus.briefs.append(contentsOf: parts[p].briefs) }
+                if corpus.briefs.isEmpty { corpus.briefs = part.briefs } else { corpus.briefs.append(contentsOf: part.briefs) }
             } else {
+                // Later ids point past dropped briefs; re-number this file's entries.
                 var next = 0
-                for (k, b) in parts[p].briefs.enumerated() {
+                for (k, b) in part.briefs.enumerated() {
                     if next < drop.count && drop[next] == k { next += 1; continue }
+                    let h = Self.idHash(b.id), position = corpus.briefs.count
+                    if firstByHash[h] == base + k { firstByHash[h] = position }
+                    else if let i = sameHash[h]?.firstIndex(of: base + k) { sameHash[h]![i] = position }
                     corpus.briefs.append(b)
                 }
             }
-            corpus.skipped.append(contentsOf: parts[p].skipped)
+            corpus.skipped.append(contentsOf: part.skipped)
         }
         return corpus
+    }
+
+    /// The hash an id is looked up by: of its UTF-8 bytes, in NFC when it is not ASCII, because ids are compared as
+    /// Swift strings, and canonically equivalent strings (`é` and `e` + U+0301, `K` and U+212A) are equal.
+    static func idHash(_ id: String) -> UInt64 {
+        if let h = id.utf8.withContiguousStorageIfAvailable({ b -> UInt64? in b.contains { $0 >= 0x80 } ? nil : Hashing.bytes(b) }), let h {
+            return h
+        }
+        let canonical = id.utf8.contains { $0 >= 0x80 } ? id.precomposedStringWithCanonicalMapping : id
+        return Array(canonical.utf8).withUnsafeBufferPointer { Hashing.bytes($0) }
     }
 
     func listFiles(root: URL) throws -> [(relative: String, url: URL)] {
@@ -286,31 +305,26 @@ public struct CorpusReader: Sendable {
         }
         var startLines = [Int](repeating: firstLine, count: chunks)
         for c in 1..<max(1, chunks) { startLines[c] = startLines[c - 1] + lineBreaks[c - 1] }
-        // A chunk holds at most one brief per line, so each parses straight into its own region of the result,
-        // and the regions are closed up by bitwise moves: no retain and release of every field, as a merge of
-        // per-chunk arrays cost (40 ms serial per 100k briefs).
-        var regionStart = [Int](repeating: 0, count: chunks + 1)
-        for c in 0..<chunks { regionStart[c + 1] = regionStart[c] + lineBreaks[c] + 1 }
+        // Each chunk parses into briefs it owns, then the result takes them over by bitwise moves: no retain and
+        // release of every field, as a merge of per-chunk arrays cost (40 ms serial per 100k briefs).
+        var runs = [BriefRun?](repeating: nil, count: chunks)
         var skippedParts = [[SkippedInput]](repeating: [], count: chunks)
-        var written = [Int](repeating: 0, count: chunks)
-        var result = Corpus(filesRead: 1)
-        result.briefs = [Brief](unsafeUninitializedCapacity: regionStart[chunks]) { all, count in
+        runs.withUnsafeMutableBufferPointer { runsOut in
             skippedParts.withUnsafeMutableBufferPointer { skippedOut in
-                written.withUnsafeMutableBufferPointer { writtenOut in
-                    DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                        let region = UnsafeMutableBufferPointer(rebasing: all[regionStart[c]..<regionStart[c + 1]])
-                        let (n, skipped) = parseJSONLines(UnsafeBufferPointer(rebasing: bytes[bounds[c]..<bounds[c + 1]]),
-                                                          firstLine: startLines[c], relative: relative, into: region)
-                        writtenOut[c] = n
-                        skippedOut[c] = skipped
-                    }
+                DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                    // About 500 bytes a document; a run grows (by moves) when the guess is short.
+                    var run = BriefRun(capacity: min(lineBreaks[c] + 1, (bounds[c + 1] - bounds[c]) / 256 + 16))
+                    skippedOut[c] = parseJSONLines(UnsafeBufferPointer(rebasing: bytes[bounds[c]..<bounds[c + 1]]),
+                                                   firstLine: startLines[c], relative: relative, into: &run)
+                    runsOut[c] = run
                 }
             }
+        }
+        var result = Corpus(filesRead: 1)
+        let total = runs.reduce(0) { $0 + $1!.count }
+        result.briefs = [Brief](unsafeUninitializedCapacity: total) { all, count in
             count = 0
-            for c in 0..<chunks {
-                (all.baseAddress! + count).moveInitialize(from: all.baseAddress! + regionStart[c], count: written[c])
-                count += written[c]
-            }
+            for c in 0..<chunks { count += runs[c]!.moveAll(to: all.baseAddress! + count) }
         }
         result.skipped = skippedParts.flatMap { $0 }
         if result.briefs.isEmpty && result.skipped.isEmpty {
@@ -319,12 +333,9 @@ public struct CorpusReader: Sendable {
         return result
     }
 
-    /// Parses the lines of one chunk, initialising one brief per document at the start of `region` (which has room
-    /// for one per line); returns how many it wrote and what it skipped.
-    func parseJSONLines(_ bytes: UnsafeBufferPointer<UInt8>, firstLine: Int, relative: String,
-                        into region: UnsafeMutableBufferPointer<Brief>) -> (written: Int, skipped: [SkippedInput]) {
+    /// Parses the lines of one chunk into `run`; returns what it skipped.
+    func parseJSONLines(_ bytes: UnsafeBufferPointer<UInt8>, firstLine: Int, relative: String, into run: inout BriefRun) -> [SkippedInput] {
         var out = Corpus()
-        var written = 0
         var lineNo = firstLine
         var start = 0
         let n = bytes.count
@@ -333,15 +344,49 @@ public struct CorpusReader: Sendable {
             var line = UnsafeBufferPointer(rebasing: bytes[start..<end])
             if let last = line.last, last == 0x0D { line = UnsafeBufferPointer(rebasing: line.dropLast()) }
             parseJSONLine(line, lineNo: lineNo, relative: relative, into: &out)
-            if !out.briefs.isEmpty {
-                precondition(written < region.count, "more documents than lines")
-                (region.baseAddress! + written).initialize(to: out.briefs.removeLast())
-                written += 1
-            }
+            if !out.briefs.isEmpty { run.append(out.briefs.removeLast()) }
             lineNo += 1
             start = end + 1
         }
-        return (written, out.skipped)
+        return out.skipped
+    }
+
+    /// Briefs one parse chunk produced, in memory the run owns until `moveAll` hands them over: growing and handing
+    /// over are bitwise moves, never copies (an Array's would retain and release every field).
+    struct BriefRun {
+        private var base: UnsafeMutablePointer<Brief>
+        private(set) var count = 0
+        private var capacity: Int
+
+        /// Creates an empty run with room for `capacity` briefs.
+        init(capacity: Int) {
+            self.capacity = max(16, capacity)
+            base = .allocate(capacity: self.capacity)
+        }
+
+        /// Appends a brief, doubling the storage when it is full.
+        mutating func append(_ brief: Brief) {
+            if count == capacity {
+                let grown = UnsafeMutablePointer<Brief>.allocate(capacity: capacity * 2)
+                grown.moveInitialize(from: base, count: count)
+                base.deallocate()
+                base = grown
+                capacity *= 2
+            }
+            (base + count).initialize(to: brief)
+            count += 1
+        }
+
+        /// Moves every brief to `destination` (uninitialised, room for `count`) and frees the storage; returns how
+        /// many moved. The run must not be used afterwards.
+        mutating func moveAll(to destination: UnsafeMutablePointer<Brief>) -> Int {
+            destination.moveInitialize(from: base, count: count)
+            base.deallocate()
+            let moved = count
+            count = 0
+            capacity = 0
+            return moved
+        }
     }
 
     /// Index of the first line break at or after `start`, or `bytes.count` (memchr: vectorised in libc).

@@ -45,8 +45,9 @@ public enum Hashing {
 
     /// `bytes(b)` for a token from `TextNormalizer.forEachToken`: one masked 8-byte load for tokens under 8 bytes
     /// (most words), which that buffer allows, instead of a call and up to three loads. Same value as `bytes`.
-    @inlinable @inline(__always)
-    public static func token(_ b: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    /// Internal: the over-read is only safe on `forEachToken`'s scratch, so no other caller may reach it.
+    @inline(__always)
+    static func token(_ b: UnsafeBufferPointer<UInt8>) -> UInt64 {
         let n = b.count
         guard n > 0 && n < 8, let base = b.baseAddress else { return bytes(b) }
         let w = UnsafeRawPointer(base).loadUnaligned(as: UInt64.self) & (UInt64.max >> UInt64(64 - 8 * n))
