@@ -5,7 +5,7 @@
 #   Benchmarks/nightly.sh [--docs N] [--seed S] [--storycluster PATH] [--work DIR] [--reuse-first]
 # --reuse-first: start from the state the last first run in DIR saved (state-first.sqlite), skipping that run (245 s
 # at 1M); its row in the table is the saved one.
-# Release build first: swift build -c release --product storycluster
+# Release build first: bash .ci/quickstart (swift build -c release --static-swift-stdlib --product storycluster)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 docs=100000
@@ -23,7 +23,7 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option $1" >&2; exit 64 ;;
   esac
 done
-[ -x "$bin" ] || { echo "no storycluster binary at $bin (swift build -c release --product storycluster)" >&2; exit 1; }
+[ -x "$bin" ] || { echo "no storycluster binary at $bin (swift build -c release --static-swift-stdlib --product storycluster)" >&2; exit 1; }
 corpus="$here/peers/out/d${docs}-s${seed}/corpus.jsonl"
 [ "$docs" = 100000 ] && [ "$seed" = 42 ] && corpus="$here/peers/out/corpus.jsonl"
 if [ ! -f "$corpus" ]; then

@@ -383,7 +383,7 @@ def main(argv):
         if tool == "storycluster":
             exe = a.storycluster
             if not (os.path.isfile(exe) and os.access(exe, os.X_OK)):
-                print("skip storycluster: no executable at %s (build it with swift build -c release)" % exe, flush=True)
+                print("skip storycluster: no executable at %s (build it with swift build -c release --static-swift-stdlib --product storycluster)" % exe, flush=True)
                 continue
             outp = os.path.join(tmp, "storycluster.json")
             cmd = [exe, "dedup", a.corpus, "--threshold", str(a.threshold), "--format", "json"]
