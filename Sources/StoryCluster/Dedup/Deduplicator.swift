@@ -199,12 +199,26 @@ public struct Deduplicator: Sendable {
         // Exact duplicates first: one representative (the best-ranked) per normalised text.
         clock = Date()
         var exactRep = [Int](repeating: -1, count: n)
-        var firstByKey: [UInt64: Int] = [:]
-        firstByKey.reserveCapacity(n)
+        // Open addressing on the exact key, which is already a mixed 64-bit hash: a Dictionary re-hashed every key
+        // with SipHash and took 6–10 ms of serial time per 100k briefs.
+        var capacity = 16
+        while capacity < 2 * n { capacity <<= 1 }
+        let mask = capacity - 1
+        var slotKey = [UInt64](repeating: 0, count: capacity)
+        var slotRep = [Int](repeating: -1, count: capacity)
         for i in order {
-            let key = batch.exactKeys[i]
             if batch.counts[i] == 0 { exactRep[i] = i; continue }  // empty text: never a duplicate
-            if let rep = firstByKey[key] { exactRep[i] = rep; stats.exactDuplicates += 1 } else { firstByKey[key] = i; exactRep[i] = i }
+            let key = batch.exactKeys[i]
+            var slot = Int(truncatingIfNeeded: key) & mask
+            while slotRep[slot] >= 0 && slotKey[slot] != key { slot = (slot + 1) & mask }
+            if slotRep[slot] >= 0 {
+                exactRep[i] = slotRep[slot]
+                stats.exactDuplicates += 1
+            } else {
+                slotKey[slot] = key
+                slotRep[slot] = i
+                exactRep[i] = i
+            }
         }
         // Representatives, in canonical order, go through LSH.
         let reps = order.filter { exactRep[$0] == $0 && batch.counts[$0] > 0 }
