@@ -2,6 +2,33 @@ import Testing
 @testable import StoryCluster
 
 @Suite struct TextNormalizerTests {
+    @Test func asciiTokensMatchAPlainReference() {
+        // Letter runs are scanned eight bytes at a time; this reference reads one byte at a time: lower-cased letters
+        // and digits make tokens, "3,5" / "3.5" inside a number is one token with a dot, anything else separates.
+        func reference(_ text: String) -> [String] {
+            let b = Array(text.utf8)
+            var out: [String] = [], cur: [UInt8] = [], lastDigit = false
+            func flush() { if !cur.isEmpty { out.append(String(decoding: cur, as: UTF8.self)) }; cur = []; lastDigit = false }
+            for (i, c) in b.enumerated() {
+                if (0x61...0x7A).contains(c) { cur.append(c); lastDigit = false }
+                else if (0x41...0x5A).contains(c) { cur.append(c | 0x20); lastDigit = false }
+                else if (0x30...0x39).contains(c) { cur.append(c); lastDigit = true }
+                else if (c == 0x2E || c == 0x2C) && lastDigit && i + 1 < b.count && (0x30...0x39).contains(b[i + 1]) { cur.append(0x2E); lastDigit = false }
+                else { flush() }
+            }
+            flush()
+            return out
+        }
+        var rng = SeededRNG(seed: 3)
+        let alphabet = Array("abcxyzABCXYZ0123456789 .,-@[`{'\n\t!?")
+        for round in 0..<3000 {
+            let length = Int.random(in: 0..<(round % 10 == 0 ? 700 : 60), using: &rng)
+            // Long letter runs too, so tokens cross the 256-byte scratch and spill.
+            let text = String((0..<length).map { _ in round % 7 == 0 ? "q" : alphabet[Int.random(in: 0..<alphabet.count, using: &rng)] })
+            #expect(TextNormalizer.tokens(text) == reference(text), "\(text)")
+        }
+    }
+
     @Test func foldsCaseDiacriticsAndCompatibilityForms() {
         #expect(TextNormalizer.tokens("Oekraïne") == ["oekraine"])
         #expect(TextNormalizer.tokens("Oekraine") == ["oekraine"])
