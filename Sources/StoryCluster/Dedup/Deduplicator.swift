@@ -70,7 +70,9 @@ public struct DedupStats: Hashable, Sendable {
     public var bands = 0
     /// Rows per band.
     public var rows = 0
-    /// Memory held per brief by signatures (4·k bytes).
+    /// Memory held per brief for signatures, averaged: 4·k bytes where signatures are kept (nightly runs store
+    /// them); a one-shot dedup keeps only the band keys (8 bytes a band) plus the signatures it re-makes for briefs
+    /// in candidate pairs.
     public var signatureBytesPerBrief = 0
     /// Average memory per brief held by stored shingles.
     public var shingleBytesPerBrief = 0.0
@@ -126,18 +128,27 @@ public struct Deduplicator: Sendable {
 
     /// Signs a shard of texts on all cores (boilerplate is stripped here).
     /// - Complexity: O(total tokens · k / 8) vector steps; memory 4·k bytes per text plus its shingles.
-    public func sketch(_ texts: [String]) -> SketchBatch {
+    public func sketch(_ texts: [String]) -> SketchBatch { sketch(texts, banding: nil).batch }
+
+    /// `sketch`, or with `banding`: each signature is cut into band keys while it is still in cache and not kept
+    /// (the batch's `signatures` are empty), which is all a one-shot dedup needs of most of them. 51 MB of
+    /// signatures per 100k briefs were written only to be banded; verification re-signs its few candidates.
+    func sketch(_ texts: [String], banding: LSHParams?) -> (batch: SketchBatch, keys: [UInt64]) {
         let n = texts.count
         let k = config.permutations
         let hasher = MinHasher(permutations: k, seed: config.seed)
+        let bands = banding?.bands ?? 0
+        var bandKeys = [UInt64](unsafeUninitializedCapacity: n * bands) { _, count in count = n * bands }
         // Every row is written by `sign` (all .max for an empty set), so the storage starts uninitialised:
         // filling 51 MB per 100k briefs first would only touch every page twice.
-        var signatures = [UInt32](unsafeUninitializedCapacity: n * k) { _, count in count = n * k }
+        let kept = banding == nil ? n * k : 0
+        var signatures = [UInt32](unsafeUninitializedCapacity: kept) { _, count in count = kept }
         var exactKeys = [UInt64](repeating: 0, count: n)
         let chunks = n == 0 ? 0 : min(n, max(1, ProcessInfo.processInfo.activeProcessorCount) * 8)
         var chunkShingles = [[UInt64]](repeating: [], count: chunks)
         var chunkOf = [Int32](repeating: 0, count: n), starts = [Int32](repeating: 0, count: n), counts = [Int32](repeating: 0, count: n)
         let shingleConfig = config.shingles
+        bandKeys.withUnsafeMutableBufferPointer { bandOut in
         signatures.withUnsafeMutableBufferPointer { sig in
             exactKeys.withUnsafeMutableBufferPointer { keys in
                 chunkShingles.withUnsafeMutableBufferPointer { outShingles in
@@ -149,11 +160,20 @@ public struct Deduplicator: Sendable {
                                     var shingler = Shingler(shingleConfig)
                                     var local: [UInt64] = []
                                     local.reserveCapacity((hi - lo) * 64)
+                                    var scratch = [UInt32](repeating: 0, count: banding == nil ? 0 : k)
                                     for i in lo..<hi {
                                         let start = local.count
                                         keys[i] = shingler.shingles(of: Boilerplate.strip(texts[i]), into: &local)
                                         local.withUnsafeBufferPointer { all in
-                                            hasher.sign(UnsafeBufferPointer(rebasing: all[start...]), into: sig.baseAddress! + i * k)
+                                            let set = UnsafeBufferPointer(rebasing: all[start...])
+                                            if let banding {
+                                                scratch.withUnsafeMutableBufferPointer { row in
+                                                    hasher.sign(set, into: row.baseAddress!)
+                                                    banding.bandKeys(row.baseAddress!, into: bandOut.baseAddress! + i * bands)
+                                                }
+                                            } else {
+                                                hasher.sign(set, into: sig.baseAddress! + i * k)
+                                            }
                                         }
                                         chunkOf[i] = Int32(c)
                                         starts[i] = Int32(start)
@@ -167,8 +187,9 @@ public struct Deduplicator: Sendable {
                 }
             }
         }
-        return SketchBatch(count: n, permutations: k, signatures: signatures, shingleChunks: chunkShingles,
-                           chunkOf: chunkOf, starts: starts, counts: counts, exactKeys: exactKeys)
+        }
+        return (SketchBatch(count: n, permutations: k, signatures: signatures, shingleChunks: chunkShingles,
+                            chunkOf: chunkOf, starts: starts, counts: counts, exactKeys: exactKeys), bandKeys)
     }
 
     /// Deduplicates briefs; canonical order is earliest published, then longest text, then smallest id.
@@ -185,9 +206,8 @@ public struct Deduplicator: Sendable {
         let lsh = config.effectiveLSH
         stats.bands = lsh.bands
         stats.rows = lsh.rows
-        stats.signatureBytesPerBrief = 4 * config.permutations
         var clock = Date()
-        let batch = sketch(texts)
+        let (batch, allKeys) = sketch(texts, banding: lsh)
         stats.signSeconds = Date().timeIntervalSince(clock)
         stats.shingleBytesPerBrief = n == 0 ? 0 : Double(batch.counts.reduce(0) { $0 + Int($1) } * 8) / Double(n)
         guard n > 0 else { return DedupResult(groups: [], canonicalOf: [], similarity: [], stats: stats) }
@@ -223,28 +243,17 @@ public struct Deduplicator: Sendable {
         // Representatives, in canonical order, go through LSH.
         let reps = order.filter { exactRep[$0] == $0 && batch.counts[$0] > 0 }
         let bands = lsh.bands
-        var keys = [UInt64](repeating: 0, count: reps.count * bands)
-        let k = config.permutations
-        keys.withUnsafeMutableBufferPointer { out in
-            batch.signatures.withUnsafeBufferPointer { sig in
-                reps.withUnsafeBufferPointer { reps in
-                    let chunks = min(reps.count, ProcessInfo.processInfo.activeProcessorCount * 4)
-                    DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                        for r in (reps.count * c / chunks)..<(reps.count * (c + 1) / chunks) {
-                            lsh.bandKeys(sig.baseAddress! + reps[r] * k, into: out.baseAddress! + r * bands)
-                        }
-                    }
-                }
-            }
+        let candidates = allKeys.withUnsafeBufferPointer { keys in
+            reps.withUnsafeBufferPointer { rows in CandidateFinder.pairs(keys: keys, rows: rows, bands: bands) }
         }
-        let candidates = CandidateFinder.pairs(keys: keys, count: reps.count, bands: bands)
         stats.candidatePairs = candidates.count
         stats.lshSeconds = Date().timeIntervalSince(clock)
 
         // Verify candidates in parallel; keep (repIndexA, repIndexB, similarity) for pairs at or over threshold.
         clock = Date()
-        let verified = verify(candidates, reps: reps, batch: batch)
+        let (verified, signed) = verify(candidates, reps: reps, batch: batch)
         stats.verifiedPairs = verified.count
+        stats.signatureBytesPerBrief = (8 * lsh.bands * n + 4 * config.permutations * signed + n - 1) / n
 
         // Group without chaining: walk representatives best-first; an unassigned one becomes canonical and
         // takes its unassigned verified neighbours, each of which is within the threshold of it by construction.
@@ -280,30 +289,48 @@ public struct Deduplicator: Sendable {
     }
 
     /// Verifies candidate pairs (indices into `reps`): exact Jaccard when enabled, else the signature estimate.
-    func verify(_ candidates: [UInt64], reps: [Int], batch: SketchBatch) -> [(Int, Int, Double)] {
+    /// Verified candidate pairs (indices into `reps`) with their similarity, and how many signatures were re-made.
+    func verify(_ candidates: [UInt64], reps: [Int], batch: SketchBatch) -> (pairs: [(Int, Int, Double)], signed: Int) {
         let k = config.permutations
-        let chunks = candidates.isEmpty ? 0 : min(candidates.count, ProcessInfo.processInfo.activeProcessorCount * 4)
-        var parts = [[(Int, Int, Double)]](repeating: [], count: chunks)
-        parts.withUnsafeMutableBufferPointer { out in
-            do {
-                batch.signatures.withUnsafeBufferPointer { sig in
-                    DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                        let lo = candidates.count * c / chunks, hi = candidates.count * (c + 1) / chunks
-                        var local: [(Int, Int, Double)] = []
-                        for p in candidates[lo..<hi] {
-                            let a = Int(p >> 32), b = Int(p & 0xFFFF_FFFF)
-                            let i = reps[a], j = reps[b]
-                            let s = verifiedSimilarity(sig.baseAddress! + i * k, sig.baseAddress! + j * k) { body in
-                                batch.withShingles(i) { x in batch.withShingles(j) { y in body(x, y) } }
-                            }
-                            if let s { local.append((a, b, s)) }
-                        }
-                        out[c] = local
-                    }
+        // The banded sketch kept no signatures: make them again for the representatives in candidate pairs only.
+        var slot = [Int32](repeating: -1, count: reps.count)
+        var signed: [Int] = []
+        for p in candidates {
+            for r in [Int(p >> 32), Int(p & 0xFFFF_FFFF)] where slot[r] < 0 {
+                slot[r] = Int32(signed.count)
+                signed.append(r)
+            }
+        }
+        let hasher = MinHasher(permutations: k, seed: config.seed)
+        var signatures = [UInt32](repeating: 0, count: signed.count * k)
+        signatures.withUnsafeMutableBufferPointer { out in
+            let chunks = min(signed.count, ProcessInfo.processInfo.activeProcessorCount * 4)
+            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                for s in (signed.count * c / chunks)..<(signed.count * (c + 1) / chunks) {
+                    batch.withShingles(reps[signed[s]]) { hasher.sign($0, into: out.baseAddress! + s * k) }
                 }
             }
         }
-        return parts.flatMap { $0 }
+        let chunks = candidates.isEmpty ? 0 : min(candidates.count, ProcessInfo.processInfo.activeProcessorCount * 4)
+        var parts = [[(Int, Int, Double)]](repeating: [], count: chunks)
+        parts.withUnsafeMutableBufferPointer { out in
+            signatures.withUnsafeBufferPointer { sig in
+                DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                    let lo = candidates.count * c / chunks, hi = candidates.count * (c + 1) / chunks
+                    var local: [(Int, Int, Double)] = []
+                    for p in candidates[lo..<hi] {
+                        let a = Int(p >> 32), b = Int(p & 0xFFFF_FFFF)
+                        let i = reps[a], j = reps[b]
+                        let s = verifiedSimilarity(sig.baseAddress! + Int(slot[a]) * k, sig.baseAddress! + Int(slot[b]) * k) { body in
+                            batch.withShingles(i) { x in batch.withShingles(j) { y in body(x, y) } }
+                        }
+                        if let s { local.append((a, b, s)) }
+                    }
+                    out[c] = local
+                }
+            }
+        }
+        return (parts.flatMap { $0 }, signed.count)
     }
 
     /// Duplicate groups of two or more from each brief's canonical brief, ordered by canonical index, members in

@@ -74,10 +74,15 @@ public enum CandidateFinder {
         perBand.withUnsafeMutableBufferPointer { out in
             keys.withUnsafeBufferPointer { k in
                 DispatchQueue.concurrentPerform(iterations: bands) { band in
-                    out[band] = bandPairs(k, n: n, bands: bands, band: band, maxBucket: maxBucket)
+                    out[band] = bandPairs(n: n, maxBucket: maxBucket) { k[$0 * bands + band] }
                 }
             }
         }
+        return merged(perBand)
+    }
+
+    /// All bands' pairs, sorted and without repeats.
+    static func merged(_ perBand: [[UInt64]]) -> [UInt64] {
         var all: [UInt64] = []
         all.reserveCapacity(perBand.reduce(0) { $0 + $1.count })
         for p in perBand { all.append(contentsOf: p) }
@@ -91,7 +96,22 @@ public enum CandidateFinder {
         return all
     }
 
-    static func bandPairs(_ keys: UnsafeBufferPointer<UInt64>, n: Int, bands: Int, band: Int, maxBucket: Int) -> [UInt64] {
+    /// `pairs` over the key rows `rows` of a brief-ordered key table (`bands` keys per brief): pair members are
+    /// positions in `rows`, as if the rows had been gathered first.
+    static func pairs(keys: UnsafeBufferPointer<UInt64>, rows: UnsafeBufferPointer<Int>, bands: Int, maxBucket: Int = 256) -> [UInt64] {
+        let n = rows.count
+        guard n > 1 else { return [] }
+        var perBand = [[UInt64]](repeating: [], count: bands)
+        perBand.withUnsafeMutableBufferPointer { out in
+            DispatchQueue.concurrentPerform(iterations: bands) { band in
+                out[band] = bandPairs(n: n, maxBucket: maxBucket) { keys[rows[$0] * bands + band] }
+            }
+        }
+        return merged(perBand)
+    }
+
+    @inline(__always)
+    static func bandPairs(n: Int, maxBucket: Int, key keyOf: (Int) -> UInt64) -> [UInt64] {
         var capacity = 16
         while capacity < 2 * n { capacity <<= 1 }
         let mask = capacity - 1
@@ -101,7 +121,7 @@ public enum CandidateFinder {
         var next = [Int32](repeating: -1, count: n)  // members of a bucket in insertion order
         var pairs: [UInt64] = []
         for i in 0..<n {
-            let key = keys[i * bands + band]
+            let key = keyOf(i)
             var s = Int(truncatingIfNeeded: key) & mask
             while slotHead[s] >= 0 && slotKey[s] != key { s = (s + 1) & mask }
             if slotHead[s] < 0 {
