@@ -123,6 +123,10 @@ public struct Deduplicator: Sendable {
     /// Creates a deduplicator.
     public init(config: DedupConfig = DedupConfig()) {
         precondition(config.threshold > 0 && config.threshold <= 1, "threshold must be in (0, 1]")
+        let lsh = config.effectiveLSH
+        // Band keys read bands × rows signature values: more than k would read past each signature.
+        precondition(lsh.bands * lsh.rows <= config.permutations,
+                     "LSH \(lsh.bands)x\(lsh.rows) needs \(lsh.bands * lsh.rows) signature values; permutations is \(config.permutations)")
         self.config = config
     }
 
@@ -288,18 +292,21 @@ public struct Deduplicator: Sendable {
         return DedupResult(groups: groups, canonicalOf: canonicalOf, similarity: similarity, stats: stats)
     }
 
-    /// Verifies candidate pairs (indices into `reps`): exact Jaccard when enabled, else the signature estimate.
-    /// Verified candidate pairs (indices into `reps`) with their similarity, and how many signatures were re-made.
+    /// Verifies candidate pairs (indices into `reps`: exact Jaccard when enabled, else the signature estimate);
+    /// returns the verified pairs with their similarity, and how many signatures were re-made.
     func verify(_ candidates: [UInt64], reps: [Int], batch: SketchBatch) -> (pairs: [(Int, Int, Double)], signed: Int) {
         let k = config.permutations
         // The banded sketch kept no signatures: make them again for the representatives in candidate pairs only.
         var slot = [Int32](repeating: -1, count: reps.count)
         var signed: [Int] = []
+        func needs(_ r: Int) {
+            guard slot[r] < 0 else { return }
+            slot[r] = Int32(signed.count)
+            signed.append(r)
+        }
         for p in candidates {
-            for r in [Int(p >> 32), Int(p & 0xFFFF_FFFF)] where slot[r] < 0 {
-                slot[r] = Int32(signed.count)
-                signed.append(r)
-            }
+            needs(Int(p >> 32))
+            needs(Int(p & 0xFFFF_FFFF))
         }
         let hasher = MinHasher(permutations: k, seed: config.seed)
         var signatures = [UInt32](repeating: 0, count: signed.count * k)

@@ -27,6 +27,21 @@ public struct LSHParams: Hashable, Sendable {
     /// t = 0.8, k = 128 this gives b = 17, r = 7 (P(0.8) = 0.982; datasketch's even weights give 9 × 13, P(0.8) = 0.40).
     public static func optimal(threshold t: Double, permutations k: Int, falsePositiveWeight: Double = 0.02, falseNegativeWeight: Double = 0.98) -> LSHParams {
         precondition(t > 0 && t < 1, "threshold must be in (0, 1), got \(t)")
+        // The search takes 8 ms at k = 128 and every Deduplicator asks for it: remember each answer.
+        let key = [t, Double(k), falsePositiveWeight, falseNegativeWeight]
+        optimalLock.lock()
+        defer { optimalLock.unlock() }
+        if let known = optimalCache[key] { return known }
+        let found = search(threshold: t, permutations: k, falsePositiveWeight: falsePositiveWeight, falseNegativeWeight: falseNegativeWeight)
+        optimalCache[key] = found
+        return found
+    }
+
+    static let optimalLock = NSLock()
+    nonisolated(unsafe) static var optimalCache: [[Double]: LSHParams] = [:]
+
+    /// The search behind `optimal`.
+    static func search(threshold t: Double, permutations k: Int, falsePositiveWeight: Double, falseNegativeWeight: Double) -> LSHParams {
         func integrate(_ f: (Double) -> Double, _ a: Double, _ b: Double) -> Double {
             let n = 200
             let h = (b - a) / Double(n)
