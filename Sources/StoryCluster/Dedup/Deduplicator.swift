@@ -372,13 +372,28 @@ public struct Deduplicator: Sendable {
     /// Indices of `briefs` best-first for canonical choice: earliest published (unknown last), longest text, smallest id.
     public static func canonicalOrder(_ briefs: [Brief]) -> [Int] {
         // Keys are pulled out once: comparing Brief values directly would copy (retain/release) every field per comparison.
-        let lengths = briefs.map { $0.text.utf8.count }
-        let times = briefs.map { $0.published?.timeIntervalSince1970 ?? .infinity }
-        let ids = briefs.map(\.id)
-        return briefs.indices.sorted { x, y in
-            if times[x] != times[y] { return times[x] < times[y] }
-            if lengths[x] != lengths[y] { return lengths[x] > lengths[y] }
-            return ids[x] < ids[y]
-        }
+        let ranks = briefs.map(CanonicalRank.init)
+        return briefs.indices.sorted { ranks[$0] < ranks[$1] }
+    }
+}
+
+/// A brief's canonical priority: earliest published (unknown last), then longest text, then smallest id. The one
+/// rule both a full run (`Deduplicator.canonicalOrder`) and a night's regrouping (`AppendRun`) choose canonical
+/// briefs by.
+struct CanonicalRank: Comparable {
+    var time: Double
+    var length: Int
+    var id: String
+
+    init(_ b: Brief) {
+        time = b.published?.timeIntervalSince1970 ?? .infinity
+        length = b.text.utf8.count
+        id = b.id
+    }
+
+    static func < (x: CanonicalRank, y: CanonicalRank) -> Bool {
+        if x.time != y.time { return x.time < y.time }
+        if x.length != y.length { return x.length > y.length }
+        return x.id < y.id
     }
 }

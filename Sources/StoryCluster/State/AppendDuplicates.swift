@@ -26,23 +26,8 @@ extension AppendRun {
         /// Whether it was canonical before this run.
         var isCanonical: Bool { canonicalId == brief.id }
         var keys: [Int64]
-        var rank: Rank
+        var rank: CanonicalRank
         var id: String { brief.id }
-    }
-
-    /// Canonical priority: earliest published (unknown last), longest text, smallest id — `Deduplicator.canonicalOrder`.
-    struct Rank: Comparable {
-        var time: Double
-        var negativeLength: Int
-        var id: String
-        init(_ b: Brief) {
-            time = b.published?.timeIntervalSince1970 ?? .infinity
-            negativeLength = -b.text.utf8.count
-            id = b.id
-        }
-        static func < (x: Rank, y: Rank) -> Bool {
-            x.time != y.time ? x.time < y.time : x.negativeLength != y.negativeLength ? x.negativeLength < y.negativeLength : x.id < y.id
-        }
     }
 
     /// The new briefs' duplicate groups against the history.
@@ -91,7 +76,7 @@ extension AppendRun {
                 for i in fresh.indices { lsh.bandKeys(sig.baseAddress! + i * k, into: out.baseAddress! + i * bands) }
             }
         }
-        let freshRank = fresh.map(Rank.init)
+        let freshRank = fresh.map(CanonicalRank.init)
         // New briefs by band key (empty texts are never duplicates, as in a full run).
         var bucket: [UInt64: [Int]] = [:]
         for i in fresh.indices where batch.counts[i] > 0 {
@@ -115,7 +100,7 @@ extension AppendRun {
                 added.append(nodes.count)
                 nodes.append(StoredNode(rowid: rowid, brief: brief, story: row["story"] ?? "", canonicalId: row["canonical"] ?? brief.id,
                                         similarity: row["similarity"] ?? 1, keys: StateStore.bandKeys(row["band_keys"] ?? Data()),
-                                        rank: Rank(brief)))
+                                        rank: CanonicalRank(brief)))
             }
             let sketched = deduplicator.sketch(added.map { nodes[$0].brief.text })
             for (n, _) in added.enumerated() {
@@ -146,7 +131,7 @@ extension AppendRun {
                 deduplicator.verifiedSimilarity(x, y) { body in withShingles(a) { p in withShingles(b) { q in body(p, q) } } }
             } }
         }
-        func rank(_ u: Node) -> Rank {
+        func rank(_ u: Node) -> CanonicalRank {
             switch u { case .new(let i): return freshRank[i]; case .stored(let c): return nodes[c].rank }
         }
 
@@ -250,7 +235,7 @@ extension AppendRun {
         // groups stand; each joins the best-ranked canonical brief it was verified against, or becomes canonical.
         let order = Deduplicator.canonicalOrder(fresh)
         for i in order where canonical[i] == nil {
-            var best: (rank: Rank, target: Canonical, s: Double)?
+            var best: (rank: CanonicalRank, target: Canonical, s: Double)?
             for (v, s) in adjacency[.new(i)] ?? [:] {
                 switch v {
                 case .stored(let c) where nodes[c].isCanonical:
