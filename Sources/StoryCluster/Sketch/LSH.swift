@@ -85,15 +85,7 @@ public enum CandidateFinder {
     public static func pairs(keys: [UInt64], count n: Int, bands: Int, maxBucket: Int = 256) -> [UInt64] {
         guard n > 1 else { return [] }
         precondition(keys.count == n * bands, "keys must hold n × bands values")
-        var perBand = [[UInt64]](repeating: [], count: bands)
-        perBand.withUnsafeMutableBufferPointer { out in
-            keys.withUnsafeBufferPointer { k in
-                DispatchQueue.concurrentPerform(iterations: bands) { band in
-                    out[band] = bandPairs(n: n, maxBucket: maxBucket) { k[$0 * bands + band] }
-                }
-            }
-        }
-        return merged(perBand)
+        return keys.withUnsafeBufferPointer { k in pairs(n: n, bands: bands, maxBucket: maxBucket) { i, band in k[i * bands + band] } }
     }
 
     /// All bands' pairs, sorted and without repeats.
@@ -114,12 +106,17 @@ public enum CandidateFinder {
     /// `pairs` over the key rows `rows` of a brief-ordered key table (`bands` keys per brief): pair members are
     /// positions in `rows`, as if the rows had been gathered first.
     static func pairs(keys: UnsafeBufferPointer<UInt64>, rows: UnsafeBufferPointer<Int>, bands: Int, maxBucket: Int = 256) -> [UInt64] {
-        let n = rows.count
+        pairs(n: rows.count, bands: bands, maxBucket: maxBucket) { i, band in keys[rows[i] * bands + band] }
+    }
+
+    /// Both entry points: each band on its own core, `key(i, band)` giving row i's key in that band.
+    @inline(__always)
+    static func pairs(n: Int, bands: Int, maxBucket: Int, key: (Int, Int) -> UInt64) -> [UInt64] {
         guard n > 1 else { return [] }
         var perBand = [[UInt64]](repeating: [], count: bands)
         perBand.withUnsafeMutableBufferPointer { out in
             DispatchQueue.concurrentPerform(iterations: bands) { band in
-                out[band] = bandPairs(n: n, maxBucket: maxBucket) { keys[rows[$0] * bands + band] }
+                out[band] = bandPairs(n: n, maxBucket: maxBucket) { key($0, band) }
             }
         }
         return merged(perBand)
