@@ -142,7 +142,7 @@ public struct CorpusReader: Sendable {
         }
         var record = FileRecord(path: relative, size: data.count, modified: modificationTime(url)?.timeIntervalSince1970 ?? 0,
                                 // Hashing 55 MB costs 40 ms: only incremental runs (with `reuse`) need it.
-                                hash: reuse == nil ? "" : data.withUnsafeBytes { String(format: "%016llx", Hashing.bytes($0.bindMemory(to: UInt8.self))) },
+                                hash: reuse == nil ? "" : data.withUnsafeBytes { Self.contentHash($0.bindMemory(to: UInt8.self)) },
                                 parsed: true)
         if let stored = reuse?(record) {
             record.parsed = false
@@ -154,12 +154,12 @@ public struct CorpusReader: Sendable {
             let tail = data.withUnsafeBytes { raw -> Corpus? in
                 let all = UnsafeBufferPointer(start: raw.baseAddress!.assumingMemoryBound(to: UInt8.self), count: raw.count)
                 let prefix = UnsafeBufferPointer(rebasing: all[..<known.size])
-                guard prefix[known.size - 1] == 0x0A, String(format: "%016llx", Hashing.bytes(prefix)) == known.hash,
+                guard prefix[known.size - 1] == 0x0A, Self.contentHash(prefix) == known.hash,
                       // A file whose start was binary is rejected whole by a full read; so is its growth.
-                      all.prefix(8192).firstIndex(of: 0) == nil else { return nil }
+                      Self.binaryStart(all) == nil else { return nil }
                 let rest = UnsafeBufferPointer(rebasing: all[known.size...])
                 // NUL bytes in the new lines skip those lines, as in a full read (which checks only the file's start).
-                let tail = readJSONLines(rest, relative: relative, firstLine: prefix.reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) })
+                let tail = readJSONLines(rest, relative: relative, firstLine: 1 + Self.countLineBreaks(prefix))
                 // Only blank lines appended: a full read decides what the file as a whole holds.
                 return tail.briefs.isEmpty && tail.skipped.allSatisfy({ $0.line == nil }) ? nil : tail
             }
@@ -182,7 +182,7 @@ public struct CorpusReader: Sendable {
             if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
                 bytes = UnsafeBufferPointer(rebasing: bytes[3...])
             }
-            if let nul = bytes.prefix(8192).firstIndex(of: 0) {
+            if let nul = Self.binaryStart(bytes) {
                 return Corpus(skipped: [SkippedInput(source: relative, reason: "binary file (NUL byte at offset \(nul)), not text")])
             }
             let crawl = crawlTime(fileName: url.lastPathComponent) ?? modificationTime(url)
@@ -210,7 +210,7 @@ public struct CorpusReader: Sendable {
         var skipped: [SkippedInput] = []
         var text: String
         if let bad = UTF8Check.firstInvalidOffset(bytes) {
-            let line = bytes[..<bad].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
+            let line = 1 + Self.countLineBreaks(UnsafeBufferPointer(rebasing: bytes[..<bad]))
             skipped.append(SkippedInput(source: relative, line: line, reason: "invalid UTF-8 (byte 0x\(String(bytes[bad], radix: 16, uppercase: true))); decoded the file as Windows-1252", recovered: true))
             text = Windows1252.decode(bytes)
         } else {
@@ -389,11 +389,25 @@ public struct CorpusReader: Sendable {
         }
     }
 
-    /// Index of the first line break at or after `start`, or `bytes.count` (memchr: vectorised in libc).
-    static func nextLineBreak(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
-        guard let base = bytes.baseAddress, start < bytes.count else { return bytes.count }
-        guard let hit = memchr(base + start, 0x0A, bytes.count - start) else { return bytes.count }
+    /// The content hash a state records for a file, and compares a grown file's first bytes with.
+    static func contentHash(_ bytes: UnsafeBufferPointer<UInt8>) -> String { String(format: "%016llx", Hashing.bytes(bytes)) }
+
+    /// Offset of a NUL byte in the first 8 KiB, which marks a file as binary (a full read and a grown file's read
+    /// both refuse such a file).
+    static func binaryStart(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        firstOffset(of: 0, in: UnsafeBufferPointer(rebasing: bytes.prefix(8192)))
+    }
+
+    /// Offset of the first `byte` at or after `start` (memchr: vectorised in libc), or nil.
+    static func firstOffset(of byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from start: Int = 0) -> Int? {
+        guard let base = bytes.baseAddress, start < bytes.count,
+              let hit = memchr(base + start, Int32(byte), bytes.count - start) else { return nil }
         return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+    }
+
+    /// Index of the first line break at or after `start`, or `bytes.count`.
+    static func nextLineBreak(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        firstOffset(of: 0x0A, in: bytes, from: start) ?? bytes.count
     }
 
     /// Number of line breaks in `bytes`.
@@ -415,9 +429,7 @@ public struct CorpusReader: Sendable {
         if line.count > maxLineBytes {
             return skip("line of \(line.count) bytes exceeds the \(maxLineBytes)-byte limit")
         }
-        if let base = line.baseAddress, let nul = memchr(base, 0, line.count) {
-            return skip("binary data (NUL byte at column \(base.distance(to: nul.assumingMemoryBound(to: UInt8.self)) + 1))")
-        }
+        if let nul = Self.firstOffset(of: 0, in: line) { return skip("binary data (NUL byte at column \(nul + 1))") }
         var values: [JSONField?]
         do {
             if let bad = UTF8Check.firstInvalidOffset(line) {
