@@ -13,16 +13,18 @@ public enum Hashing {
         return z
     }
 
+    /// The seed of `bytes` unless one is given (token and shingle hashes are stored in states: never change it).
+    @inlinable public static var byteSeed: UInt64 { 0x51_7CC1_B727_220A }
+
     /// Hash of a byte string, eight bytes at a time.
     @inlinable
-    public static func bytes(_ b: UnsafeBufferPointer<UInt8>, seed: UInt64 = 0x51_7CC1_B727_220A) -> UInt64 {
+    public static func bytes(_ b: UnsafeBufferPointer<UInt8>, seed: UInt64 = byteSeed) -> UInt64 {
         var h = seed ^ (UInt64(b.count) &* 0x9E37_79B9_7F4A_7C15)
         var i = 0
         let n = b.count
         guard let base = b.baseAddress else { return mix(h) }
         while i + 8 <= n {
-            let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-            h = (h ^ mix(w)) &* 0x9E37_79B9_7F4A_7C15
+            h = absorb(h, UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
             h = (h << 27) | (h >> 37)
             i += 8
         }
@@ -38,21 +40,25 @@ public enum Hashing {
             } else {
                 w = UInt64(base[i]) | UInt64(base[i + rest / 2]) << UInt64(8 * (rest / 2)) | UInt64(base[n - 1]) << UInt64(8 * (rest - 1))
             }
-            h = (h ^ mix(w)) &* 0x9E37_79B9_7F4A_7C15
+            h = absorb(h, w)
         }
         return mix(h)
     }
 
+    /// One word of `bytes`' input folded into its state.
+    @usableFromInline @inline(__always)
+    static func absorb(_ h: UInt64, _ w: UInt64) -> UInt64 { (h ^ mix(w)) &* 0x9E37_79B9_7F4A_7C15 }
+
     /// `bytes(b)` for a token from `TextNormalizer.forEachToken`: one masked 8-byte load for tokens under 8 bytes
-    /// (most words), which that buffer allows, instead of a call and up to three loads. Same value as `bytes`.
+    /// (most words), which that buffer allows, instead of a call and up to three loads. Same value as `bytes`: the
+    /// same start and one tail word.
     /// Internal: the over-read is only safe on `forEachToken`'s scratch, so no other caller may reach it.
     @inline(__always)
     static func token(_ b: UnsafeBufferPointer<UInt8>) -> UInt64 {
         let n = b.count
         guard n > 0 && n < 8, let base = b.baseAddress else { return bytes(b) }
         let w = UnsafeRawPointer(base).loadUnaligned(as: UInt64.self) & (UInt64.max >> UInt64(64 - 8 * n))
-        let h = 0x51_7CC1_B727_220A ^ (UInt64(n) &* 0x9E37_79B9_7F4A_7C15)
-        return mix((h ^ mix(w)) &* 0x9E37_79B9_7F4A_7C15)
+        return mix(absorb(byteSeed ^ (UInt64(n) &* 0x9E37_79B9_7F4A_7C15), w))
     }
 
     /// Order-sensitive combination of a run of hashes (a shingle of n tokens, or a whole text).
