@@ -161,14 +161,21 @@ public final class StateStore {
     /// Refills `band_index` from every brief's stored band keys (migration, and a self-repair if rowids moved).
     static func rebuildBandIndex(_ db: Database) throws {
         try db.execute(sql: "DELETE FROM band_index")
+        var pairs = try storedBandPairs(db, where: "1", arguments: [])
+        try insertBands(&pairs, db)
+    }
+
+    /// The (key, brief rowid) pairs the stored band keys of the briefs a `WHERE` clause selects give the index.
+    static func storedBandPairs(_ db: Database, where clause: String, arguments: StatementArguments) throws -> [(Int64, Int64)] {
         var pairs: [(Int64, Int64)] = []
-        let rows = try Row.fetchCursor(db, sql: "SELECT rowid, band_keys FROM briefs WHERE band_keys IS NOT NULL")
+        let rows = try Row.fetchCursor(db, sql: "SELECT rowid, band_keys FROM briefs WHERE band_keys IS NOT NULL AND \(clause)",
+                                       arguments: arguments)
         while let row = try rows.next() {
             let rowid: Int64 = row[0]
             let keys: Data = row[1]
             for key in bandKeys(keys) { pairs.append((key, rowid)) }
         }
-        try insertBands(&pairs, db)
+        return pairs
     }
 
     /// Inserts (key, brief rowid) pairs in key order: sorted inserts touch each B-tree page once, random ones thrash
@@ -194,13 +201,8 @@ public final class StateStore {
 
     /// Deletes the band-index entries of the briefs a `WHERE` clause selects (before they are rewritten or removed).
     static func removeBands(_ db: Database, where clause: String, arguments: StatementArguments) throws {
-        let rows = try Row.fetchAll(db, sql: "SELECT rowid, band_keys FROM briefs WHERE band_keys IS NOT NULL AND \(clause)", arguments: arguments)
         let delete = try db.cachedStatement(sql: "DELETE FROM band_index WHERE key = ? AND brief = ?")
-        for row in rows {
-            let rowid: Int64 = row[0]
-            let keys: Data = row[1]
-            for key in bandKeys(keys) { try delete.execute(arguments: [key, rowid]) }
-        }
+        for (key, rowid) in try storedBandPairs(db, where: clause, arguments: arguments) { try delete.execute(arguments: [key, rowid]) }
     }
 
     /// Rebuilds the band index when the briefs' rowids moved since the last commit (`VACUUM` may renumber them; the
