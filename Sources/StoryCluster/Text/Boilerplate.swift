@@ -67,12 +67,19 @@ public enum Boilerplate {
         return has("ago") || has("geleden") || has("gisteren") || has("yesterday")
     }
 
+    /// Whether a dateline can open the text: it starts with a capital (or a non-ASCII letter's lead byte) and has
+    /// a `(` in its first 90 bytes. Most texts have neither.
+    static func mayOpenWithDateline<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Bool {
+        guard let first = bytes.first, (first >= 0x41 && first <= 0x5A) || first >= 0xC0 else { return false }
+        return bytes.prefix(90).contains(0x28)
+    }
+
     /// True when none of the patterns `strip` looks for can start in `b` (most texts): no capital with a `(` in
     /// the first 90 bytes (dateline), no line break in the first 80 (byline), no marker word in the last 32, no
     /// closing `)` (credit). Byte tests only, so the common case skips the scalar walks of the full check.
     static func nothingToStrip(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let base = b.baseAddress, let first = b.first, let last = b.last else { return true }
-        if (first >= 0x41 && first <= 0x5A) || first >= 0xC0, memchr(base, 0x28, min(90, b.count)) != nil { return false }
+        guard let base = b.baseAddress, let last = b.last else { return true }
+        if mayOpenWithDateline(b) { return false }
         if memchr(base, 0x0A, min(80, b.count)) != nil { return false }
         if last == 0x29 { return false }
         return !mayHaveMarker(UnsafeBufferPointer(rebasing: b[max(0, b.count - 32)...]))
@@ -89,9 +96,7 @@ public enum Boilerplate {
         let scalars = text.unicodeScalars
         var start = scalars.startIndex
         var end = scalars.endIndex
-        // Cheap byte checks first: a dateline starts with a capital and has "(" early; most texts have neither.
-        let firstByte = text.utf8.first ?? 0
-        if (firstByte >= 0x41 && firstByte <= 0x5A) || firstByte >= 0xC0, text.utf8.prefix(90).contains(0x28) {
+        if mayOpenWithDateline(text.utf8) {
             // The ASCII head's dateline end in bytes (nil: not ASCII); read in place when the string is contiguous.
             func asciiEnd(_ head: UnsafeBufferPointer<UInt8>) -> Int?? {
                 guard head.allSatisfy({ $0 < 0x80 }) else { return nil }
