@@ -153,44 +153,44 @@ public struct Deduplicator: Sendable {
         var chunkOf = [Int32](repeating: 0, count: n), starts = [Int32](repeating: 0, count: n), counts = [Int32](repeating: 0, count: n)
         let shingleConfig = config.shingles
         bandKeys.withUnsafeMutableBufferPointer { bandOut in
-        signatures.withUnsafeMutableBufferPointer { sig in
-            exactKeys.withUnsafeMutableBufferPointer { keys in
-                chunkShingles.withUnsafeMutableBufferPointer { outShingles in
-                    chunkOf.withUnsafeMutableBufferPointer { chunkOf in
-                        starts.withUnsafeMutableBufferPointer { starts in
-                            counts.withUnsafeMutableBufferPointer { counts in
-                                DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                                    let lo = n * c / chunks, hi = n * (c + 1) / chunks
-                                    var shingler = Shingler(shingleConfig)
-                                    var local: [UInt64] = []
-                                    local.reserveCapacity((hi - lo) * 64)
-                                    var scratch = [UInt32](repeating: 0, count: banding == nil ? 0 : k)
-                                    for i in lo..<hi {
-                                        let start = local.count
-                                        keys[i] = shingler.shingles(of: Boilerplate.strip(texts[i]), into: &local)
-                                        local.withUnsafeBufferPointer { all in
-                                            let set = UnsafeBufferPointer(rebasing: all[start...])
-                                            if let banding {
-                                                scratch.withUnsafeMutableBufferPointer { row in
-                                                    hasher.sign(set, into: row.baseAddress!)
-                                                    banding.bandKeys(row.baseAddress!, into: bandOut.baseAddress! + i * bands)
+            signatures.withUnsafeMutableBufferPointer { sig in
+                exactKeys.withUnsafeMutableBufferPointer { keys in
+                    chunkShingles.withUnsafeMutableBufferPointer { outShingles in
+                        chunkOf.withUnsafeMutableBufferPointer { chunkOf in
+                            starts.withUnsafeMutableBufferPointer { starts in
+                                counts.withUnsafeMutableBufferPointer { counts in
+                                    DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                                        let lo = n * c / chunks, hi = n * (c + 1) / chunks
+                                        var shingler = Shingler(shingleConfig)
+                                        var local: [UInt64] = []
+                                        local.reserveCapacity((hi - lo) * 64)
+                                        var scratch = [UInt32](repeating: 0, count: banding == nil ? 0 : k)
+                                        for i in lo..<hi {
+                                            let start = local.count
+                                            keys[i] = shingler.shingles(of: Boilerplate.strip(texts[i]), into: &local)
+                                            local.withUnsafeBufferPointer { all in
+                                                let set = UnsafeBufferPointer(rebasing: all[start...])
+                                                if let banding {
+                                                    scratch.withUnsafeMutableBufferPointer { row in
+                                                        hasher.sign(set, into: row.baseAddress!)
+                                                        banding.bandKeys(row.baseAddress!, into: bandOut.baseAddress! + i * bands)
+                                                    }
+                                                } else {
+                                                    hasher.sign(set, into: sig.baseAddress! + i * k)
                                                 }
-                                            } else {
-                                                hasher.sign(set, into: sig.baseAddress! + i * k)
                                             }
+                                            chunkOf[i] = Int32(c)
+                                            starts[i] = Int32(start)
+                                            counts[i] = Int32(local.count - start)
                                         }
-                                        chunkOf[i] = Int32(c)
-                                        starts[i] = Int32(start)
-                                        counts[i] = Int32(local.count - start)
+                                        outShingles[c] = local
                                     }
-                                    outShingles[c] = local
                                 }
                             }
                         }
                     }
                 }
             }
-        }
         }
         return (SketchBatch(count: n, permutations: k, signatures: signatures, shingleChunks: chunkShingles,
                             chunkOf: chunkOf, starts: starts, counts: counts, exactKeys: exactKeys), bandKeys)
