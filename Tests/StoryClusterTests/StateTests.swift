@@ -40,8 +40,10 @@ import Testing
                 let rowid: Int64 = row[0]
                 for key in StateStore.bandKeys(row[1]) { expected.insert([key, rowid]) }
             }
-            let actual = Set(try Row.fetchAll(db, sql: "SELECT key, brief FROM band_index").map { [$0[0] as Int64, $0[1] as Int64] })
-            return !expected.isEmpty && expected == actual
+            // Both segments (the main index and the recent one append nights write), each entry in one of them.
+            let entries = try Row.fetchAll(db, sql: "SELECT key, brief FROM band_index UNION ALL SELECT key, brief FROM band_recent")
+                .map { [$0[0] as Int64, $0[1] as Int64] }
+            return !expected.isEmpty && expected == Set(entries) && entries.count == expected.count
         }
     }
 
@@ -95,6 +97,10 @@ import Testing
             night.delta = delta
             night.sinceLast = true
             #expect(delta.path == "append" && night.history != nil, "pages \(pages): \(delta.fullPathReason ?? "")")
+            // 14 pages on 20 is more growth than the stored model admits (`StoryConfig.modelGrowth`): the window is
+            // re-embedded and the model, whose sums no longer cover the stories, is dropped.
+            #expect(delta.storyPlacement == "window")
+            #expect(try Self.storyModel(state) == nil)
             #expect(delta.filesParsed == 14 && delta.filesReused == pages - 14 && delta.newBriefs.count > 0)
             #expect(!delta.newStories.isEmpty && !delta.grownStories.isEmpty)
             // The report holds the new briefs and every brief of the stories they touched; it shows the new and grown.
@@ -122,6 +128,72 @@ import Testing
         let (full, _) = try Self.run(corpus, state: state)
         #expect(full.history == nil && full.corpus.briefs.count == briefs.count)
         #expect(full.dedup.groups.count == Self.groupMap(canonical).count)
+    }
+
+    /// The stored model's fit size and briefs placed since, and per story its vector's size, or nil without a model.
+    static func storyModel(_ state: URL) throws -> (fitted: Int, folded: Int, sizes: [String: Int])? {
+        let store = try StateStore(path: state.path)
+        return try store.db.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT fitted, folded FROM story_model") else {
+                #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM story_vectors") == 0)
+                return nil
+            }
+            let sizes = try Row.fetchAll(db, sql: "SELECT story, size FROM story_vectors").map { ($0[0] as String, $0[1] as Int) }
+            return (row[0], row[1], Dictionary(uniqueKeysWithValues: sizes))
+        }
+    }
+
+    /// Per story, its canonical briefs in the state.
+    static func canonicalPerStory(_ state: URL) throws -> [String: Int] {
+        let (canonical, story) = try stored(state)
+        var out: [String: Int] = [:]
+        for (id, c) in canonical where id == c { out[story[id]!, default: 0] += 1 }
+        return out
+    }
+
+    @Test func nightsPlaceNewBriefsThroughTheStoredStoryModel() throws {
+        // A first run stores its story model: TF-IDF and SVD basis, and per story the sum of its briefs' clustering
+        // vectors. A night adding less than `modelGrowth` of what it was fitted on places its briefs through it
+        // (no window re-embedded), and adds them to the stories' sums.
+        let dir = Fixtures.tempDir()
+        let state = dir.appendingPathComponent("state.sqlite")
+        let corpus = try Self.corpus(42, in: dir)
+        let (first, d1) = try Self.run(corpus, state: state, sinceLast: true)
+        #expect(d1.path == "full" && d1.storyPlacement == "fit")
+        let fitted = try #require(try Self.storyModel(state))
+        #expect(fitted.fitted == first.dedup.canonicalIndices.count && fitted.folded == 0)
+        #expect(fitted.sizes == (try Self.canonicalPerStory(state)))
+        let before = state.deletingLastPathComponent().appendingPathComponent("before.sqlite")
+        try FileManager.default.copyItem(at: state, to: before)
+
+        _ = try Self.corpus(48, in: dir)
+        let (night, d2) = try Self.run(corpus, state: state, sinceLast: true)
+        #expect(d2.path == "append" && d2.storyPlacement == "model", "\(d2.fullPathReason ?? "")")
+        #expect(!d2.newStories.isEmpty && !d2.grownStories.isEmpty)
+        let model = try #require(try Self.storyModel(state))
+        #expect(model.fitted == fitted.fitted && model.folded > 0 && model.folded <= night.corpus.briefs.count)
+        #expect(model.sizes == (try Self.canonicalPerStory(state)), "a story's vector sums exactly its canonical briefs")
+        // Duplicate groups identical to a from-scratch run; stories agree with it at B-cubed F1 >= 0.98.
+        let scratch = try RunReport.make(corpusPath: corpus.path, corpus: CorpusReader().read(corpus.path), settings: RunSettings(), readSeconds: 0)
+        let (canonical, story) = try Self.stored(state)
+        let briefs = scratch.corpus.briefs
+        let scratchCanonical = Dictionary(uniqueKeysWithValues: briefs.indices.map { (briefs[$0].id, briefs[scratch.dedup.canonicalOf[$0]].id) })
+        #expect(Self.groupMap(canonical) == Self.groupMap(scratchCanonical))
+        var storyIndex: [String: Int] = [:]
+        let predicted = briefs.map { b in storyIndex[story[b.id]!] ?? { storyIndex[story[b.id]!] = storyIndex.count; return storyIndex.count - 1 }() }
+        #expect(ClusteringMetrics.score(predicted: predicted, gold: scratch.stories.storyOf).bcubed.f1 >= 0.98)
+
+        // Other story settings cannot use the model: the same night re-embeds its window and drops it.
+        var other = RunSettings()
+        other.stories.smoothing = 2
+        let (_, d3) = try Self.run(corpus, state: before, sinceLast: true, settings: other)
+        #expect(d3.path == "append" && d3.storyPlacement == "window")
+        #expect(try Self.storyModel(before) == nil)
+        // A full clustering stores it again.
+        let d4 = try NightlyRun.run(corpusPath: corpus.path, state: StateStore(path: before.path), reader: CorpusReader(), settings: other,
+                                    rebuild: true).1
+        #expect(d4.storyPlacement == "fit" && d4.fullPathReason == "--rebuild")
+        #expect(try Self.storyModel(before)?.folded == 0)
     }
 
     @Test func appendPathDeclinesWhenAKnownFileChanges() throws {
@@ -247,8 +319,9 @@ import Testing
             DROP TABLE band_index; DROP INDEX briefs_by_story; DROP INDEX briefs_canonical_by_time;
             ALTER TABLE runs DROP COLUMN duplicates_removed; ALTER TABLE runs DROP COLUMN duplicate_groups;
             ALTER TABLE runs DROP COLUMN dedup_settings; ALTER TABLE runs DROP COLUMN brief_rowid_max;
-            CREATE TABLE terms (term TEXT PRIMARY KEY, df INTEGER NOT NULL);
-            DELETE FROM grdb_migrations WHERE identifier = 'v2'; PRAGMA user_version = 1;
+            CREATE TABLE terms (term TEXT PRIMARY KEY, df INTEGER NOT NULL); DROP TABLE story_model; DROP TABLE story_basis;
+            DROP TABLE story_vectors; DROP TABLE band_recent;
+            DELETE FROM grdb_migrations WHERE identifier IN ('v2', 'v3'); PRAGMA user_version = 1;
             """)
         #expect(try Self.bandIndexIsConsistent(state))  // opening migrates: the band index is refilled
         let version = try StateStore(path: state.path).db.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") }
@@ -261,6 +334,9 @@ import Testing
         let (_, d2) = try Self.run(corpus, state: state, sinceLast: true)
         #expect(d2.path == "append", "\(d2.fullPathReason ?? "")")
         #expect(try Self.bandIndexIsConsistent(state))
+        // A migrated state has no story model until a full clustering (--rebuild) stores one: nights re-embed windows.
+        #expect(d1.storyPlacement == "window" && d2.storyPlacement == "window")
+        #expect(try Self.storyModel(state) == nil)
     }
 
     @Test func movedRowidsAreRepairedBeforeAnAppendNight() throws {

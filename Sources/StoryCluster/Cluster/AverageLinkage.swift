@@ -50,13 +50,51 @@ public struct AverageLinkage: Sendable {
     /// two anchored clusters never merge. The nightly path uses it to attach new briefs to stored stories without
     /// re-deciding the stories themselves.
     public func cluster(_ v: consuming Matrix, graph: NeighbourGraph, hours: [Double?], initial: [Int]? = nil) -> [Int] {
+        clusterWithSums(v, graph: graph, hours: hours, initial: initial).labels
+    }
+
+    /// Rows that stand for a whole cluster already formed elsewhere (a stored story): the row of `v` is its sum
+    /// vector, and these give its size and time sums, so its score with any cluster is what its members would give.
+    public struct RowWeights: Sendable {
+        /// Members per row.
+        public var size: [Int32]
+        /// Sum of the members' hours per row.
+        public var timeSum: [Double]
+        /// Members with a time per row.
+        public var timeCount: [Double]
+        /// Creates the weights.
+        public init(size: [Int32], timeSum: [Double], timeCount: [Double]) {
+            self.size = size
+            self.timeSum = timeSum
+            self.timeCount = timeCount
+        }
+    }
+
+    /// The clusters a run ended with, by root row: what a stored story model keeps of each story.
+    public struct Clusters: Sendable {
+        /// Columns of `sums`.
+        public var dimensions: Int
+        /// n×d; the row of a root (a label) is its cluster's sum vector, other rows are partial sums.
+        public var sums: [Float]
+        /// Members per root.
+        public var size: [Int32]
+        /// Sum of member hours per root.
+        public var timeSum: [Double]
+        /// Members with a time per root.
+        public var timeCount: [Double]
+    }
+
+    /// `cluster`, also returning the clusters' sum vectors and sizes; `weights` (optional) makes rows stand for
+    /// whole clusters (see `RowWeights`).
+    public func clusterWithSums(_ v: consuming Matrix, graph: NeighbourGraph, hours: [Double?], initial: [Int]? = nil,
+                                weights: RowWeights? = nil) -> (labels: [Int], clusters: Clusters) {
         let n = v.rows, d = v.columns
-        guard n > 0 else { return [] }
+        guard n > 0 else { return ([], Clusters(dimensions: d, sums: [], size: [], timeSum: [], timeCount: [])) }
         // Taking `v` over: the cluster sums start as its rows, without copying an n×d matrix (1.5 GB at 1M briefs).
         var sums = (consume v).values
-        var size = [Int32](repeating: 1, count: n)
-        var timeSum = hours.map { $0 ?? 0 }
-        var timeCount = hours.map { $0 == nil ? 0.0 : 1.0 }
+        var size = weights?.size ?? [Int32](repeating: 1, count: n)
+        var timeSum = weights?.timeSum ?? hours.map { $0 ?? 0 }
+        var timeCount = weights?.timeCount ?? hours.map { $0 == nil ? 0.0 : 1.0 }
         var parent = Array(0..<n)
         var final = [Bool](repeating: false, count: n)
         var anchored = [Bool](repeating: false, count: n)
@@ -222,7 +260,7 @@ public struct AverageLinkage: Sendable {
             while parent[j] != r { let next = parent[j]; parent[j] = r; j = next }
             return r
         }
-        return (0..<n).map(root)
+        return ((0..<n).map(root), Clusters(dimensions: d, sums: sums, size: size, timeSum: timeSum, timeCount: timeCount))
     }
 
     /// A candidate pair's link: the neighbour cluster and s_a · s_b.

@@ -10,6 +10,14 @@ public struct NeighbourGraph: Sendable {
     /// Similarities alongside `indices`.
     public var similarities: [Float]
 
+    /// The graph of each row's first `count` neighbours (the graph itself when it keeps no more).
+    public func prefix(_ count: Int) -> NeighbourGraph {
+        guard k > count else { return self }
+        let n = indices.count / max(1, k)
+        return NeighbourGraph(k: count, indices: (0..<n).flatMap { i in indices[(i * k)..<(i * k + count)] },
+                              similarities: (0..<n).flatMap { i in similarities[(i * k)..<(i * k + count)] })
+    }
+
     /// Neighbour `r` of row `i` and its similarity, or nil past the end.
     public func neighbour(_ i: Int, _ r: Int) -> (Int, Float)? {
         let j = indices[i * k + r]

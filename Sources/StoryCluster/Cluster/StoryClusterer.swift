@@ -38,8 +38,19 @@ public struct StoryConfig: Hashable, Sendable {
     public var timeWindowHours: Double = 48
     /// e-folding time in hours of the penalty beyond the window (τ).
     public var timeDecayHours: Double = 48
+    /// How far a nightly run may grow the corpus past the stored model's fit, as a fraction of the canonical briefs
+    /// it was fitted on, before nights refit their time window instead (see `StoryModel`). 0 = never use the model.
+    public var modelGrowth = 0.25
     /// The defaults.
     public init() {}
+
+    /// The TF-IDF settings these story settings fit with.
+    public var tfidfConfig: TfidfConfig {
+        var tfidf = TfidfConfig()
+        tfidf.bigrams = bigrams
+        tfidf.nameBoost = nameBoost
+        return tfidf
+    }
 
     /// How far around new briefs a nightly run loads stored canonical briefs to place them among: ±(W + 4τ) hours.
     public var attachWindowSeconds: Double { 3600 * (timeWindowHours + 4 * timeDecayHours) }
@@ -95,6 +106,8 @@ public struct Story: Hashable, Sendable {
     public var datelines: [String]
     /// With a state: the story this one split off from in this run, if any.
     public var splitFrom: String? = nil
+    /// Its share of the run's `StoryModel` (after a full clustering), which a state stores for nightly runs.
+    public var vector: StoryVector? = nil
 }
 
 /// Stories found in a corpus, with per-stage timings.
@@ -105,6 +118,8 @@ public struct StoryResult: Sendable {
     public var storyOf: [Int]
     /// Seconds per stage: vectorise, svd, neighbours, cluster.
     public var timings: [(String, Double)]
+    /// The model a full clustering fitted (nil when stories were placed among stored ones).
+    public var model: StoryModel? = nil
 }
 
 /// Groups canonical briefs into stories and attaches their duplicates.
@@ -130,6 +145,21 @@ public struct StoryClusterer: Sendable {
         return text
     }
 
+    /// What `clusterCanonical` found: a label per brief, the fitted TF-IDF model and rows, the SVD basis, and the
+    /// clusters' sums (by label) that a stored story model keeps.
+    public struct Clustering {
+        /// Per brief, the smallest index of its cluster.
+        public var labels: [Int]
+        /// The TF-IDF model fitted (nil for fewer than two briefs).
+        public var model: TfidfModel?
+        /// The briefs' TF-IDF rows under `model`.
+        public var rows: SparseRows?
+        /// The V×d SVD basis (nil when nothing was embedded).
+        public var basis: Matrix?
+        /// The clusters' sum vectors, sizes and time sums by label (nil when nothing was embedded).
+        public var clusters: AverageLinkage.Clusters?
+    }
+
     /// Where `attach` put a brief: with the anchor its cluster holds, or in cluster `new` (its smallest row) without one.
     public enum Placement: Equatable, Sendable {
         case anchor(Int)
@@ -152,14 +182,11 @@ public struct StoryClusterer: Sendable {
     /// With `initial` (a label per brief, −1 = none), briefs sharing a label start as one anchored cluster that no
     /// other anchored cluster can join, and neighbours are searched only for the unlabelled briefs: how a nightly
     /// run places new briefs among stored stories.
-    public func clusterCanonical(_ briefs: [Brief], timings: inout [(String, Double)], initial: [Int]? = nil) throws -> (labels: [Int], model: TfidfModel?, rows: SparseRows?) {
+    public func clusterCanonical(_ briefs: [Brief], timings: inout [(String, Double)], initial: [Int]? = nil) throws -> Clustering {
         let n = briefs.count
-        guard n > 1 else { return (Array(0..<n), nil, nil) }
+        guard n > 1 else { return Clustering(labels: Array(0..<n)) }
         var clock = Date()
-        var tfidf = TfidfConfig()
-        tfidf.bigrams = config.bigrams
-        tfidf.nameBoost = config.nameBoost
-        let (model, rows) = TfidfModel.fit(briefs.map { Self.matchingText($0, dateline: config.datelineTerms) }, config: tfidf)
+        let (model, rows) = TfidfModel.fit(briefs.map { Self.matchingText($0, dateline: config.datelineTerms) }, config: config.tfidfConfig)
         timings.append(("vectorise", Date().timeIntervalSince(clock)))
         clock = Date()
         var svd = RandomizedSVD()
@@ -167,9 +194,9 @@ public struct StoryClusterer: Sendable {
         svd.oversampling = config.oversampling
         svd.powerIterations = config.powerIterations(for: n)
         svd.seed = config.seed
-        var z = try svd.embed(rows)
+        var (z, basis) = try svd.embedWithBasis(rows)
         timings.append(("svd", Date().timeIntervalSince(clock)))
-        guard z.columns > 0 else { return (Array(0..<n), model, rows) }
+        guard z.columns > 0 else { return Clustering(labels: Array(0..<n), model: model, rows: rows) }
         clock = Date()
         let graph = neighbourGraph(z, briefs: briefs, rows: rows, queries: initial.map { $0.map { $0 < 0 } })
         timings.append(("neighbours", Date().timeIntervalSince(clock)))
@@ -206,33 +233,37 @@ public struct StoryClusterer: Sendable {
         var linkage = AverageLinkage(threshold: config.threshold, timeWindowHours: config.timeWindowHours, timeDecayHours: config.timeDecayHours)
         linkage.maxLinks = config.maxLinks
         // The candidate graph uses the first k neighbours.
-        var candidates = graph
-        if graph.k > config.neighbours {
-            candidates = NeighbourGraph(k: config.neighbours,
-                                        indices: (0..<n).flatMap { i in graph.indices[(i * graph.k)..<(i * graph.k + config.neighbours)] },
-                                        similarities: (0..<n).flatMap { i in graph.similarities[(i * graph.k)..<(i * graph.k + config.neighbours)] })
-        }
-        let labels = linkage.cluster(consume v, graph: candidates, hours: hours, initial: initial)
+        let (labels, clusters) = linkage.clusterWithSums(consume v, graph: graph.prefix(config.neighbours), hours: hours, initial: initial)
         timings.append(("cluster", Date().timeIntervalSince(clock)))
-        return (labels, model, rows)
+        return Clustering(labels: labels, model: model, rows: rows, basis: basis, clusters: clusters)
     }
 
     /// The kNN graph of `z`. When every brief has a time, rows are sorted by time and each row block is compared
     /// only with briefs within Δ hours, Δ = W + τ·ln(maxScale/T): beyond it the time factor keeps every pair below
     /// the threshold even at the largest length correction maxScale = max 1/r_i, so such pairs can never merge.
     func neighbourGraph(_ z: Matrix, briefs: [Brief], rows: SparseRows, queries: [Bool]? = nil) -> NeighbourGraph {
-        let k = max(config.neighbours, config.smoothing)
         let times = briefs.compactMap { $0.published?.timeIntervalSince1970 }
-        guard times.count == briefs.count, briefs.count > 2 * NearestNeighbours.rowBlock else {
-            return config.usesApproximateSearch(for: briefs.count) ? PartitionedNeighbours().search(z, k: k, queries: queries)
-                : NearestNeighbours.search(z, k: k, queries: queries)
-        }
         let maxScale = (0..<rows.rowCount).map { i -> Float in
             let l = Float(max(1, rows.nonZeros(i)))
             return (l + config.halfReliableTokens) / l
         }.max() ?? 1
-        let delta = 3600 * (config.timeWindowHours + config.timeDecayHours * Double(max(0, log(maxScale / config.threshold))))
-        if config.usesApproximateSearch(for: briefs.count) {
+        return neighbourGraph(z, times: times.count == briefs.count ? times : nil, maxScale: maxScale, queries: queries)
+    }
+
+    /// Seconds beyond which two rows can never merge, whatever their similarity: W + τ·ln(maxScale/T).
+    func searchWindow(maxScale: Float) -> Double {
+        3600 * (config.timeWindowHours + config.timeDecayHours * Double(max(0, log(maxScale / config.threshold))))
+    }
+
+    /// The kNN graph of `z` given every row's time in seconds (or nil) and the largest length correction.
+    func neighbourGraph(_ z: Matrix, times: [Double]?, maxScale: Float, queries: [Bool]? = nil) -> NeighbourGraph {
+        let k = max(config.neighbours, config.smoothing)
+        guard let times, z.rows > 2 * NearestNeighbours.rowBlock else {
+            return config.usesApproximateSearch(for: z.rows) ? PartitionedNeighbours().search(z, k: k, queries: queries)
+                : NearestNeighbours.search(z, k: k, queries: queries)
+        }
+        let delta = searchWindow(maxScale: maxScale)
+        if config.usesApproximateSearch(for: z.rows) {
             return PartitionedNeighbours().search(z, k: k, times: times, window: delta, queries: queries)
         }
         let order = times.indices.sorted { times[$0] != times[$1] ? times[$0] < times[$1] : $0 < $1 }
@@ -262,14 +293,20 @@ public struct StoryClusterer: Sendable {
         var timings: [(String, Double)] = []
         let canonical = dedup.canonicalIndices
         let canonicalBriefs = canonical.map { briefs[$0] }
-        let (labels, model, rows) = try clusterCanonical(canonicalBriefs, timings: &timings)
-        return Self.assemble(briefs, dedup: dedup, labels: labels, ids: [:], model: model, rows: rows, timings: timings)
+        let found = try clusterCanonical(canonicalBriefs, timings: &timings)
+        var result = Self.assemble(briefs, dedup: dedup, labels: found.labels, ids: [:], model: found.model, rows: found.rows,
+                                   timings: timings, vectors: Self.storyVectors(found, briefs: canonicalBriefs))
+        if let model = found.model, let basis = found.basis {
+            result.model = StoryModel(tfidf: model, basis: basis, settingsKey: config.modelKey, fitted: canonical.count)
+        }
+        return result
     }
 
     /// Builds stories from a label per canonical brief (in `dedup.canonicalIndices` order): duplicates join their
     /// canonical brief's story; a label found in `ids` takes that id, others get the id of their earliest brief.
     public static func assemble(_ briefs: [Brief], dedup: DedupResult, labels: [Int], ids: [Int: String],
-                                model: TfidfModel?, rows: SparseRows?, timings: [(String, Double)]) -> StoryResult {
+                                model: TfidfModel?, rows: SparseRows?, timings: [(String, Double)],
+                                vectors: [Int: StoryVector] = [:]) -> StoryResult {
         let canonical = dedup.canonicalIndices
         var members: [Int: [Int]] = [:]
         for (pos, label) in labels.enumerated() { members[label, default: []].append(pos) }
@@ -293,13 +330,32 @@ public struct StoryClusterer: Sendable {
                 firstPublished: all.compactMap { briefs[$0].published }.min(),
                 lastPublished: all.compactMap { briefs[$0].published }.max(),
                 agencies: Self.byFrequency(all.flatMap { briefs[$0].agencies }),
-                datelines: Self.byFrequency(all.compactMap { briefs[$0].dateline })))
+                datelines: Self.byFrequency(all.compactMap { briefs[$0].dateline }),
+                vector: vectors[label]))
         }
         var storyOf = [Int](repeating: 0, count: briefs.count)
         for (i, c) in dedup.canonicalOf.enumerated() { storyOf[i] = storyOfCanonical[c]! }
         var result = StoryResult(stories: stories, storyOf: storyOf, timings: timings)
         result.resort()  // most recent activity first; ties by id for repeatable output
         return result
+    }
+
+    /// Each cluster's `StoryVector` by label, from the linkage's sums; time range from the briefs clustered.
+    static func storyVectors(_ found: Clustering, briefs: [Brief]) -> [Int: StoryVector] {
+        guard let clusters = found.clusters else { return [:] }
+        let d = clusters.dimensions
+        var out: [Int: StoryVector] = [:]
+        for (i, label) in found.labels.enumerated() {
+            if out[label] == nil {
+                out[label] = StoryVector(sum: Array(clusters.sums[(label * d)..<((label + 1) * d)]), size: Int(clusters.size[label]),
+                                         timeSum: clusters.timeSum[label], timeCount: clusters.timeCount[label], first: nil, last: nil)
+            }
+            if let t = briefs[i].published?.timeIntervalSince1970 {
+                out[label]!.first = min(out[label]!.first ?? t, t)
+                out[label]!.last = max(out[label]!.last ?? t, t)
+            }
+        }
+        return out
     }
 
     static func earlier(_ a: Brief, _ b: Brief) -> Bool {

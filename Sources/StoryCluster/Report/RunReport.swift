@@ -138,6 +138,7 @@ extension RunReport {
         w.key("since_last"); w.bool(sinceLast)
         w.field("path", d.path)
         w.field("full_path_reason", d.fullPathReason)
+        w.field("story_placement", d.storyPlacement)
         w.field("files_parsed", d.filesParsed)
         w.field("files_reused", d.filesReused)
         w.field("files_missing", d.filesMissing)

@@ -145,7 +145,7 @@ extension AppendRun {
         }
         var storedMet: [Int64: Set<Int>] = [:]
         try state.db.read { db in
-            let lookup = try db.cachedStatement(sql: "SELECT brief FROM band_index WHERE key = ?")
+            let lookup = try db.cachedStatement(sql: StateStore.bandLookup)
             for i in fresh.indices where batch.counts[i] > 0 {
                 for b in 0..<bands {
                     for rowid in try Int64.fetchAll(lookup, arguments: [Int64(bitPattern: keys[i * bands + b])]) { storedMet[rowid, default: []].insert(i) }
@@ -186,7 +186,7 @@ extension AppendRun {
                 // Every candidate of a stored brief shares one of its band keys: look them all up.
                 var rowids = Set<Int64>()
                 try state.db.read { db in
-                    let lookup = try db.cachedStatement(sql: "SELECT brief FROM band_index WHERE key = ?")
+                    let lookup = try db.cachedStatement(sql: StateStore.bandLookup)
                     for key in nodes[c].keys { rowids.formUnion(try Int64.fetchAll(lookup, arguments: [key])) }
                     rowids.remove(nodes[c].rowid)
                     try load(rowids.sorted(), db)

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LinearAlgebra
 
 /// The nightly path for the common night — new files arrived, nothing known changed — reading only what the new
 /// briefs touch instead of the whole history.
@@ -97,51 +98,76 @@ enum AppendRun {
         for i in newCanonical where inherited[i] != nil { storyOfNew[i] = inherited[i] }
         var model: TfidfModel?
         var clustered = 0
+        // With a stored model that admits them, new briefs are placed among the stories' sums (`StoryModel`):
+        // their vectors are added to the sums at the commit. Otherwise the window is re-embedded and the model dropped.
+        var storyModel: StoryModel?
+        var storyVectors: [String: StoryVector] = [:]
+        var placedVectors = Matrix(rows: 0, columns: 0)
         if !queries.isEmpty {
             let times = newCanonical.compactMap { fresh[$0].published?.timeIntervalSince1970 }
             guard times.count == newCanonical.count, let lo = times.min(), let hi = times.max() else { return .declined("a new brief has no publication time") }
             let delta = settings.stories.attachWindowSeconds
+            // A stored canonical brief without a time would be in every window: the full path handles that.
+            let untimed = try state.db.read { db in
+                try Int.fetchOne(db, sql: "SELECT 1 FROM briefs WHERE canonical = id AND published IS NULL LIMIT 1") != nil
+            }
+            if untimed { return .declined("a stored canonical brief has no publication time") }
             let loading = Date()
-            let stored = try state.db.read { db -> [(Brief, String)]? in
-                // A stored canonical brief without a time would be in every window: the full path handles that.
-                if try Int.fetchOne(db, sql: "SELECT 1 FROM briefs WHERE canonical = id AND published IS NULL LIMIT 1") != nil { return nil }
-                // Only what clustering reads (headline, text, dateline, time), by column index: the window is a third
-                // of a month's briefs, and full decoding by column name was most of loading it.
-                var out: [(Brief, String)] = []
-                let rows = try Row.fetchCursor(db, sql: """
-                    SELECT id, source, title, dateline, published, text, story FROM briefs
-                    WHERE canonical = id AND published BETWEEN ? AND ? ORDER BY source, position
-                    """, arguments: [lo - delta, hi + delta])
-                while let row = try rows.next() {
-                    let published: Double = row[4]
-                    out.append((Brief(id: row[0], source: row[1], title: row[2], dateline: row[3],
-                                      published: Date(timeIntervalSince1970: published), lang: .other, text: row[5]), row[6] ?? ""))
+            if let stored = try state.storyModel(config: settings.stories), stored.admits(queries.count, config: settings.stories) {
+                let stories = try state.storyVectors(from: lo - delta, to: hi + delta)
+                timings.append(("stories", Date().timeIntervalSince(loading)))
+                let placed = StoryClusterer(config: settings.stories).place(queries.map { fresh[$0] }, among: stories.map(\.1),
+                                                                            model: stored, timings: &timings)
+                for (k, i) in queries.enumerated() {
+                    switch placed.placement[k] {
+                    case .anchor(let s): storyOfNew[i] = stories[s].0
+                    case .new(let cluster): newLabel[i] = cluster
+                    }
                 }
-                return out
-            }
-            guard let stored else { return .declined("a stored canonical brief has no publication time") }
-            // The window as this run leaves it: regrouped stored briefs swap in or out, inheriting new briefs join.
-            let lost = Set(nodes.indices.filter { nodes[$0].isCanonical && !dup.isCanonicalAfter($0) }.map { nodes[$0].id })
-            var window = stored.filter { !lost.contains($0.0.id) }
-            for c in nodes.indices where !nodes[c].isCanonical && dup.isCanonicalAfter(c) { window.append((nodes[c].brief, nodes[c].story)) }
-            for i in newCanonical where inherited[i] != nil { window.append((fresh[i], inherited[i]!)) }
-            var labelOf: [String: Int] = [:]
-            var storyOfLabel: [String] = []
-            var initial: [Int] = []
-            for (_, story) in window {
-                let label = labelOf[story] ?? { labelOf[story] = storyOfLabel.count; storyOfLabel.append(story); return storyOfLabel.count - 1 }()
-                initial.append(label)
-            }
-            timings.append(("window", Date().timeIntervalSince(loading)))
-            initial += queries.map { _ in -1 }
-            let subset = window.map(\.0) + queries.map { fresh[$0] }
-            clustered = subset.count
-            let placed = try StoryClusterer(config: settings.stories).attach(subset, anchors: initial, timings: &timings)
-            model = placed.model
-            for (k, i) in queries.enumerated() {
-                switch placed.placement[window.count + k] {
-                case .anchor(let label): storyOfNew[i] = storyOfLabel[label]
-                case .new(let cluster): newLabel[i] = cluster
+                model = stored.tfidf
+                clustered = stories.count + queries.count
+                storyModel = stored
+                storyVectors = Dictionary(stories, uniquingKeysWith: { a, _ in a })
+                placedVectors = placed.vectors
+            } else {
+                let stored = try state.db.read { db -> [(Brief, String)] in
+                    // Only what clustering reads (headline, text, dateline, time), by column index: the window is a third
+                    // of a month's briefs, and full decoding by column name was most of loading it.
+                    var out: [(Brief, String)] = []
+                    let rows = try Row.fetchCursor(db, sql: """
+                        SELECT id, source, title, dateline, published, text, story FROM briefs
+                        WHERE canonical = id AND published BETWEEN ? AND ? ORDER BY source, position
+                        """, arguments: [lo - delta, hi + delta])
+                    while let row = try rows.next() {
+                        let published: Double = row[4]
+                        out.append((Brief(id: row[0], source: row[1], title: row[2], dateline: row[3],
+                                          published: Date(timeIntervalSince1970: published), lang: .other, text: row[5]), row[6] ?? ""))
+                    }
+                    return out
+                }
+                // The window as this run leaves it: regrouped stored briefs swap in or out, inheriting new briefs join.
+                let lost = Set(nodes.indices.filter { nodes[$0].isCanonical && !dup.isCanonicalAfter($0) }.map { nodes[$0].id })
+                var window = stored.filter { !lost.contains($0.0.id) }
+                for c in nodes.indices where !nodes[c].isCanonical && dup.isCanonicalAfter(c) { window.append((nodes[c].brief, nodes[c].story)) }
+                for i in newCanonical where inherited[i] != nil { window.append((fresh[i], inherited[i]!)) }
+                var labelOf: [String: Int] = [:]
+                var storyOfLabel: [String] = []
+                var initial: [Int] = []
+                for (_, story) in window {
+                    let label = labelOf[story] ?? { labelOf[story] = storyOfLabel.count; storyOfLabel.append(story); return storyOfLabel.count - 1 }()
+                    initial.append(label)
+                }
+                timings.append(("window", Date().timeIntervalSince(loading)))
+                initial += queries.map { _ in -1 }
+                let subset = window.map(\.0) + queries.map { fresh[$0] }
+                clustered = subset.count
+                let placed = try StoryClusterer(config: settings.stories).attach(subset, anchors: initial, timings: &timings)
+                model = placed.model
+                for (k, i) in queries.enumerated() {
+                    switch placed.placement[window.count + k] {
+                    case .anchor(let label): storyOfNew[i] = storyOfLabel[label]
+                    case .new(let cluster): newLabel[i] = cluster
+                    }
                 }
             }
         }
@@ -266,7 +292,8 @@ enum AppendRun {
         let delta = RunDelta(runId: runId, previousRunId: lastRun, statePath: state.path,
                              filesParsed: corpus.files.filter(\.parsed).count, filesReused: corpus.files.filter { !$0.parsed }.count,
                              filesMissing: missing, newBriefs: newIds, newStories: newStories, grownStories: grown,
-                             quietStories: quiet, merged: retired, path: "append")
+                             quietStories: quiet, merged: retired, path: "append",
+                             storyPlacement: queries.isEmpty ? nil : storyModel != nil ? "model" : "window")
         // The history's totals move by what changed in the touched stories (every duplicate group lies in one story).
         func counts(_ list: [(id: String, canonical: String)]) -> (removed: Int, groups: Int) {
             let dups = list.filter { $0.id != $0.canonical }
@@ -301,7 +328,8 @@ enum AppendRun {
                                                        story: storyOfBrief[e.member.brief.id], known: false, db)
                 for key in keys { bandPairs.append((Int64(bitPattern: key), rowid)) }
             }
-            try StateStore.insertBands(&bandPairs, db)
+            try StateStore.insertBands(&bandPairs, recent: true, db)
+            try StateStore.mergeRecentBands(force: false, db)
             for (id, m) in moved.sorted(by: { $0.key < $1.key }) {
                 try db.execute(sql: "UPDATE briefs SET canonical = ?, similarity = ?, story = ? WHERE id = ?",
                                arguments: [m.canonical, m.similarity, storyOfBrief[id] ?? m.story, id])
@@ -314,6 +342,34 @@ enum AppendRun {
             for s in stories.stories { try StateStore.upsertStory(s, run: runId, grew: grownIds.contains(s.id), db) }
             for (old, into) in retired {
                 try db.execute(sql: "UPDATE stories SET active = 0, merged_into = ? WHERE id = ?", arguments: [into, old])
+            }
+            if let storyModel {
+                // The placed briefs' vectors join their stories' sums; an absorbed story's sums join its new story's.
+                let d = placedVectors.columns
+                var updated: [String: StoryVector] = [:]
+                func current(_ id: String) throws -> StoryVector {
+                    try updated[id] ?? storyVectors[id] ?? StateStore.storyVector(id, db) ?? .empty(d)
+                }
+                try placedVectors.values.withUnsafeBufferPointer { rows in
+                    for (k, i) in queries.enumerated() {
+                        guard let id = storyOfBrief[fresh[i].id] else { continue }
+                        var v = try current(id)
+                        v.add(UnsafeBufferPointer(rebasing: rows[(k * d)..<((k + 1) * d)]), seconds: fresh[i].published?.timeIntervalSince1970)
+                        updated[id] = v
+                    }
+                }
+                for (old, into) in retired {
+                    guard let gone = try StateStore.storyVector(old, db) else { continue }
+                    var v = try current(into)
+                    v.absorb(gone)
+                    updated[into] = v
+                    updated[old] = nil
+                    try db.execute(sql: "DELETE FROM story_vectors WHERE story = ?", arguments: [old])
+                }
+                for (id, v) in updated.sorted(by: { $0.key < $1.key }) { try StateStore.upsertStoryVector(id, v, db) }
+                try db.execute(sql: "UPDATE story_model SET folded = ? WHERE id = 1", arguments: [storyModel.folded + queries.count])
+            } else if !queries.isEmpty {
+                try StateStore.dropStoryModel(db)
             }
             try StateStore.insertRun(delta, started: started, corpus: corpusPath,
                                      totals: StateStore.RunTotals(briefs: history.briefs, duplicatesRemoved: history.duplicatesRemoved,

@@ -29,6 +29,9 @@ public struct RunDelta: Sendable {
     public var path = "full"
     /// Why the full path ran (nil for `append`).
     public var fullPathReason: String?
+    /// How new briefs found their stories: `fit` (everything clustered, the stored model refitted), `model` (placed
+    /// through the stored `StoryModel`), `window` (the time window re-embedded around them), nil when none was placed.
+    public var storyPlacement: String? = nil
 }
 
 /// A run against a state: reuse unchanged files, place new briefs among the stored duplicate groups and stories,
@@ -133,7 +136,8 @@ public enum NightlyRun {
         let delta = RunDelta(runId: runId, previousRunId: lastRun, statePath: state.path,
                              filesParsed: report.corpus.files.filter(\.parsed).count, filesReused: report.corpus.files.filter { !$0.parsed }.count,
                              filesMissing: missing, newBriefs: newBriefs, newStories: newStories, grownStories: grown,
-                             quietStories: quiet, merged: merged, path: "full", fullPathReason: why)
+                             quietStories: quiet, merged: merged, path: "full", fullPathReason: why,
+                             storyPlacement: report.stories.model != nil ? "fit" : newBriefs.isEmpty ? nil : "window")
         try commit(report, delta: delta, state: state, started: started, forgetMissing: forgetMissing, missing: missing, grownIds: grownIds,
                    storedAssignments: storedAssignments, storedStories: storedStories)
         return (report, delta)
@@ -239,6 +243,7 @@ public enum NightlyRun {
             // The band index follows the briefs' band keys: entries of rewritten or removed briefs go first.
             if rewriteAll {
                 try db.execute(sql: "DELETE FROM band_index")
+                try db.execute(sql: "DELETE FROM band_recent")
             } else {
                 for i in toWrite where storedAssignments[briefs[i].id] != nil {
                     try StateStore.removeBands(db, where: "id = ?", arguments: [briefs[i].id])
@@ -269,6 +274,7 @@ public enum NightlyRun {
                 for key in keys { bandPairs.append((Int64(bitPattern: key), rowid)) }
             }
             try StateStore.insertBands(&bandPairs, db)
+            try StateStore.mergeRecentBands(force: true, db)
             // Duplicate group and story of every brief, written only where they changed: rewriting all of them was
             // a third of a nightly run over 1M stored briefs.
             let assign = try db.cachedStatement(sql: "UPDATE briefs SET canonical = ?, similarity = ?, story = ? WHERE id = ?")
@@ -299,6 +305,12 @@ public enum NightlyRun {
                                                  active: true)
                 if !grownIds.contains(s.id), storedStories[s.id] == now { continue }
                 try StateStore.upsertStory(s, run: runId, grew: grownIds.contains(s.id), db)
+            }
+            // A full clustering stores its model; placing briefs any other way leaves the stored sums behind.
+            if let model = report.stories.model {
+                try StateStore.writeStoryModel(model, stories: report.stories.stories, db)
+            } else {
+                try StateStore.dropStoryModel(db)
             }
             let totals = StateStore.RunTotals(briefs: briefs.count, duplicatesRemoved: report.dedup.stats.duplicatesRemoved,
                                               duplicateGroups: report.dedup.groups.count, stories: report.stories.stories.count,

@@ -14,13 +14,13 @@ public struct StateError: Error, CustomStringConvertible, Sendable {
 /// and one row per run with the history's totals. A run reads it at the start and commits everything in one
 /// transaction at the end, so `kill -9` at any moment leaves the previous state intact.
 ///
-/// Idf is not stored: every run fits TF-IDF and the SVD on the canonical briefs it clusters (on a night, the time
-/// window around the new briefs), and those need the window's document frequencies, not the history's.
+/// A full clustering (first run, `--rebuild`) also stores its `StoryModel`: the TF-IDF model, the SVD basis and each
+/// story's vector sums, with which append-only nights place new briefs without refitting (see `AppendRun`).
 public final class StateStore {
     /// `PRAGMA application_id` of a storycluster state ("SCLS").
     public static let applicationID: Int32 = 0x5343_4C53
     /// Schema version this build writes (`PRAGMA user_version`).
-    public static let schemaVersion = 2
+    public static let schemaVersion = 3
 
     /// The state file.
     public let path: String
@@ -152,15 +152,33 @@ public final class StateStore {
                 ALTER TABLE runs ADD COLUMN dedup_settings TEXT;
                 ALTER TABLE runs ADD COLUMN brief_rowid_max INTEGER;
                 """)
-            try rebuildBandIndex(db)
+            try rebuildBandIndex(db, recentSegment: false)
             try db.execute(sql: "PRAGMA user_version = 2")
+        }
+        // v3: the story model a full clustering leaves for nightly runs (`StoryModel`; `StateStore+StoryModel`). Its
+        // arrays (tens of MB) have their own table: a night updates `folded`, and SQLite rewrites a whole row. And the
+        // band index's recent segment (`band_recent`, see `insertBands`).
+        migrator.registerMigration("v3") { db in
+            try db.execute(sql: """
+                CREATE TABLE story_model (id INTEGER PRIMARY KEY CHECK (id = 1), settings TEXT NOT NULL, fitted INTEGER NOT NULL,
+                                          folded INTEGER NOT NULL, documents INTEGER NOT NULL, dimensions INTEGER NOT NULL);
+                CREATE TABLE story_basis (id INTEGER PRIMARY KEY CHECK (id = 1), terms BLOB NOT NULL, hashes BLOB NOT NULL,
+                                          idf BLOB NOT NULL, basis BLOB NOT NULL);
+                CREATE TABLE story_vectors (story TEXT PRIMARY KEY, size INTEGER NOT NULL, time_sum REAL NOT NULL,
+                                            time_count REAL NOT NULL, first REAL, last REAL, sum BLOB NOT NULL);
+                CREATE INDEX story_vectors_by_last ON story_vectors(last);
+                CREATE TABLE band_recent (key INTEGER NOT NULL, brief INTEGER NOT NULL, PRIMARY KEY (key, brief)) WITHOUT ROWID;
+                """)
+            try db.execute(sql: "PRAGMA user_version = 3")
         }
         try migrator.migrate(db)
     }
 
-    /// Refills `band_index` from every brief's stored band keys (migration, and a self-repair if rowids moved).
-    static func rebuildBandIndex(_ db: Database) throws {
+    /// Refills `band_index` from every brief's stored band keys (migration, and a self-repair if rowids moved), with
+    /// the recent segment emptied (`recentSegment`: whether the schema has it yet).
+    static func rebuildBandIndex(_ db: Database, recentSegment: Bool = true) throws {
         try db.execute(sql: "DELETE FROM band_index")
+        if recentSegment { try db.execute(sql: "DELETE FROM band_recent") }
         var pairs = try storedBandPairs(db, where: "1", arguments: [])
         try insertBands(&pairs, db)
     }
@@ -178,14 +196,26 @@ public final class StateStore {
         return pairs
     }
 
+    /// Finds stored briefs by band key in both segments of the band index.
+    static let bandLookup = "SELECT brief FROM band_index WHERE key = ?1 UNION ALL SELECT brief FROM band_recent WHERE key = ?1"
+
+    /// Recent-segment entries past which an append night merges the segment into the main index.
+    static let recentBandLimit = 1_000_000
+
     /// Inserts (key, brief rowid) pairs in key order: sorted inserts touch each B-tree page once, random ones thrash
     /// SQLite's page cache (millions of entries on a first run).
     /// Rows go in 256 at a time: one statement per pair spent most of a first run's commit in per-statement work.
-    static func insertBands(_ pairs: inout [(Int64, Int64)], _ db: Database) throws {
+    ///
+    /// `recent`: into the recent segment, as append nights do. A night's 170k keys (10k briefs) land on most leaf
+    /// pages of a 1M-brief index (17M entries), and inserting them there was 0.9 s plus 0.4 s of journal at the
+    /// commit; into a small table it is a fraction. The segment is merged into the main index by full runs and
+    /// when it passes `recentBandLimit` entries (`mergeRecentBands`).
+    static func insertBands(_ pairs: inout [(Int64, Int64)], recent: Bool = false, _ db: Database) throws {
         pairs.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
         let batch = 256
+        let table = recent ? "band_recent" : "band_index"
         func statement(_ rows: Int) throws -> Statement {
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO band_index (key, brief) VALUES "
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO \(table) (key, brief) VALUES "
                                    + Array(repeating: "(?, ?)", count: rows).joined(separator: ", "))
         }
         var start = 0
@@ -202,7 +232,18 @@ public final class StateStore {
     /// Deletes the band-index entries of the briefs a `WHERE` clause selects (before they are rewritten or removed).
     static func removeBands(_ db: Database, where clause: String, arguments: StatementArguments) throws {
         let delete = try db.cachedStatement(sql: "DELETE FROM band_index WHERE key = ? AND brief = ?")
-        for (key, rowid) in try storedBandPairs(db, where: clause, arguments: arguments) { try delete.execute(arguments: [key, rowid]) }
+        let deleteRecent = try db.cachedStatement(sql: "DELETE FROM band_recent WHERE key = ? AND brief = ?")
+        for (key, rowid) in try storedBandPairs(db, where: clause, arguments: arguments) {
+            try delete.execute(arguments: [key, rowid])
+            try deleteRecent.execute(arguments: [key, rowid])
+        }
+    }
+
+    /// Moves the recent segment's entries into the main band index (in key order), when `force` or past the limit.
+    static func mergeRecentBands(force: Bool, _ db: Database) throws {
+        if !force, try Int.fetchOne(db, sql: "SELECT count(*) FROM band_recent")! <= recentBandLimit { return }
+        try db.execute(sql: "INSERT OR IGNORE INTO band_index (key, brief) SELECT key, brief FROM band_recent ORDER BY key, brief")
+        try db.execute(sql: "DELETE FROM band_recent")
     }
 
     /// Rebuilds the band index when the briefs' rowids moved since the last commit (`VACUUM` may renumber them; the

@@ -21,10 +21,14 @@ public struct RandomizedSVD: Sendable {
     public init() {}
 
     /// Embeds the rows of `x` in d dimensions (fewer when the matrix is smaller); rows are L2-normalised.
-    public func embed(_ x: SparseRows) throws -> Matrix {
+    public func embed(_ x: SparseRows) throws -> Matrix { try embedWithBasis(x).z }
+
+    /// Embeds the rows of `x` and returns the V×d basis V_d too, so later rows can be projected into the same space
+    /// (x·V_d) without refitting: what a nightly run's stored story model keeps.
+    public func embedWithBasis(_ x: SparseRows) throws -> (z: Matrix, basis: Matrix) {
         let n = x.rowCount, v = x.columnCount
         let ell = min(dimensions + oversampling, n, v)
-        guard ell > 0 else { return Matrix(rows: n, columns: 0) }
+        guard ell > 0 else { return (Matrix(rows: n, columns: 0), Matrix(rows: v, columns: 0)) }
         var q = try Self.orthonormalize(Self.transposeTimesGaussian(x, columns: ell, seed: seed))  // V×ℓ = Xᵀ·Ω
         for _ in 0..<powerIterations {
             let w = try Self.orthonormalize(Self.times(x, q))               // n×ℓ
@@ -51,7 +55,7 @@ public struct RandomizedSVD: Sendable {
         }
         var z = Self.times(x, vd)
         z.normalizeRows()
-        return z
+        return (z, vd)
     }
 
     /// An orthonormal basis of the columns of `m`: CholeskyQR2 (BLAS-3, fast on tall-skinny sketches), falling back

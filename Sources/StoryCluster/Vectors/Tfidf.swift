@@ -51,7 +51,7 @@ public struct TfidfModel: Sendable {
     /// Fits the model on `texts` and returns it with their TF-IDF rows.
     /// - Complexity: O(total tokens · log(tokens per text)).
     public static func fit(_ texts: [String], config: TfidfConfig = TfidfConfig()) -> (model: TfidfModel, rows: SparseRows) {
-        let stop = Set(config.stopWords.map { w in Array(w.utf8).withUnsafeBufferPointer { Hashing.bytes($0) } })
+        let stop = stopHashes(config)
         var columnOf: [UInt64: Int32] = [:]
         var terms: [String] = []
         var df: [Int] = []
@@ -108,6 +108,67 @@ public struct TfidfModel: Sendable {
         return rows(docs, boosted: boosted)
     }
 
+    /// TF-IDF rows of new texts weighed as a refit on them would, as far as a fixed model can: terms the model never
+    /// saw are kept aside (by hash) with the idf of their document frequency among `texts`, and each row is
+    /// normalised over both parts, so a text made mostly of new terms (a story that began after the fit) has a
+    /// short known part instead of looking like its few known words.
+    public func transformKeepingUnseen(_ texts: [String]) -> (rows: SparseRows, unseen: [[(hash: UInt64, weight: Float)]]) {
+        var ids: [Int32] = []
+        var docs = [[(Int32, Int32)]]()
+        var boosted = [Set<Int32>]()
+        var unseenCounts = [[(UInt64, Int32, Bool)]]()
+        var unseenDF: [UInt64: Int] = [:]
+        var counts: [UInt64: (Int32, Bool)] = [:]
+        for text in texts {
+            ids.removeAll(keepingCapacity: true)
+            counts.removeAll(keepingCapacity: true)
+            let names = config.nameBoost > 0 ? Self.nameHashes(text) : []
+            var named = Set<Int32>()
+            Self.forEachTerm(text, config: config, stop: stopHashes) { h, _, isName in
+                guard let c = columnOf[h] else {
+                    let (n, name) = counts[h] ?? (0, false)
+                    counts[h] = (n + 1, name || isName(names))
+                    return
+                }
+                ids.append(c)
+                if isName(names) { named.insert(c) }
+            }
+            docs.append(TfidfModel.countRuns(&ids))
+            boosted.append(named)
+            unseenCounts.append(counts.map { ($0.key, $0.value.0, $0.value.1) }.sorted { $0.0 < $1.0 })
+            for h in counts.keys { unseenDF[h, default: 0] += 1 }
+        }
+        let n = Double(documentCount + texts.count)
+        var extra = [Float](repeating: 0, count: texts.count)
+        var unseen = unseenCounts.enumerated().map { doc, terms in
+            terms.map { h, count, name -> (hash: UInt64, weight: Float) in
+                var w = (1 + log(Float(count))) * Float(log((1 + n) / (1 + Double(unseenDF[h]!))) + 1)
+                if config.nameBoost > 0, name { w *= 1 + config.nameBoost }
+                extra[doc] += w * w
+                return (h, w)
+            }
+        }
+        let rows = rows(docs, boosted: boosted, extraNormSquared: extra)
+        for doc in unseen.indices where !unseen[doc].isEmpty {
+            var norm = extra[doc]
+            for (c, count) in docs[doc] { let w = weight(c, count, boosted: config.nameBoost > 0 && boosted[doc].contains(c)); norm += w * w }
+            let inv = 1 / norm.squareRoot()
+            for t in unseen[doc].indices { unseen[doc][t].weight *= inv }
+        }
+        return (rows, unseen)
+    }
+
+    /// Each column's term hash (the key `transform` looks terms up by), for storing the model.
+    public var termHashes: [UInt64] {
+        var out = [UInt64](repeating: 0, count: terms.count)
+        for (h, c) in columnOf { out[Int(c)] = h }
+        return out
+    }
+
+    static func stopHashes(_ config: TfidfConfig) -> Set<UInt64> {
+        Set(config.stopWords.map { w in Array(w.utf8).withUnsafeBufferPointer { Hashing.bytes($0) } })
+    }
+
     /// Calls `body` with each term's hash, a builder for its text (only called for new terms) and a test of
     /// whether it is a name: content words, then (with `bigrams`) pairs of consecutive content words.
     static func forEachTerm(_ text: String, config: TfidfConfig, stop: Set<UInt64>,
@@ -159,17 +220,25 @@ public struct TfidfModel: Sendable {
         return out
     }
 
-    func rows(_ docs: [[(Int32, Int32)]], boosted: [Set<Int32>]) -> SparseRows {
+    /// A term's weight in a document: sublinear tf times idf, times the name boost.
+    @inline(__always)
+    func weight(_ c: Int32, _ count: Int32, boosted: Bool) -> Float {
+        var w = (1 + log(Float(count))) * idf[Int(c)]
+        if config.nameBoost > 0, boosted { w *= 1 + config.nameBoost }
+        return w
+    }
+
+    /// Rows of weighted counts, each normalised to unit length (counting `extraNormSquared`, weight kept elsewhere).
+    func rows(_ docs: [[(Int32, Int32)]], boosted: [Set<Int32>], extraNormSquared: [Float]? = nil) -> SparseRows {
         var rowStart = [0]
         rowStart.reserveCapacity(docs.count + 1)
         var columns: [Int32] = []
         var values: [Float] = []
         for (doc, d) in docs.enumerated() {
             let start = values.count
-            var norm: Float = 0
+            var norm: Float = extraNormSquared?[doc] ?? 0
             for (c, count) in d {
-                var w = (1 + log(Float(count))) * idf[Int(c)]
-                if config.nameBoost > 0, boosted[doc].contains(c) { w *= 1 + config.nameBoost }
+                let w = weight(c, count, boosted: config.nameBoost > 0 && boosted[doc].contains(c))
                 columns.append(c)
                 values.append(w)
                 norm += w * w
@@ -181,5 +250,17 @@ public struct TfidfModel: Sendable {
             rowStart.append(values.count)
         }
         return SparseRows(columnCount: terms.count, rowStart: rowStart, columns: columns, values: values)
+    }
+}
+
+extension TfidfModel {
+    /// A model read back from storage: the columns' terms, hashes and idf, fitted on `documentCount` texts.
+    public init(terms: [String], hashes: [UInt64], idf: [Float], documentCount: Int, config: TfidfConfig) {
+        precondition(terms.count == hashes.count && terms.count == idf.count, "one term, hash and idf per column")
+        var columnOf: [UInt64: Int32] = [:]
+        columnOf.reserveCapacity(hashes.count)
+        for (c, h) in hashes.enumerated() { columnOf[h] = Int32(c) }
+        self.init(terms: terms, idf: idf, documentCount: documentCount, config: config, columnOf: columnOf,
+                  stopHashes: Self.stopHashes(config))
     }
 }

@@ -1,0 +1,87 @@
+import Foundation
+import GRDB
+import LinearAlgebra
+
+/// Storage of the `StoryModel` and the stories' `StoryVector`s (schema v3). Floats and hashes are stored as their
+/// little-endian bytes, as signatures are.
+extension StateStore {
+    /// The stored model if there is one fitted under `config`'s settings.
+    public func storyModel(config: StoryConfig) throws -> StoryModel? {
+        try db.read { db -> StoryModel? in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM story_model JOIN story_basis USING (id) WHERE id = 1"),
+                  (row["settings"] as String) == config.modelKey else { return nil }
+            let termData: Data = row["terms"]
+            let terms = termData.isEmpty ? [] : String(decoding: termData, as: UTF8.self).split(separator: "\u{0}", omittingEmptySubsequences: false).map(String.init)
+            let hashes: [UInt64] = Self.array(row["hashes"])
+            let idf: [Float] = Self.array(row["idf"])
+            let basis: [Float] = Self.array(row["basis"])
+            let d: Int = row["dimensions"]
+            guard terms.count == hashes.count, terms.count == idf.count, basis.count == terms.count * d else {
+                throw StateStore.damaged(path, "the stored story model's arrays disagree in length")
+            }
+            let model = TfidfModel(terms: terms, hashes: hashes, idf: idf, documentCount: row["documents"], config: config.tfidfConfig)
+            return StoryModel(tfidf: model, basis: Matrix(rows: terms.count, columns: d, values: basis), settingsKey: row["settings"],
+                              fitted: row["fitted"], folded: row["folded"])
+        }
+    }
+
+    /// The vectors of the stories whose canonical briefs span times overlapping [from, to] (seconds), by story id.
+    public func storyVectors(from: Double, to: Double) throws -> [(String, StoryVector)] {
+        try db.read { db in
+            var out: [(String, StoryVector)] = []
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT story, size, time_sum, time_count, first, last, sum FROM story_vectors WHERE last >= ? AND first <= ? ORDER BY story
+                """, arguments: [from, to])
+            while let row = try rows.next() {
+                out.append((row[0], StoryVector(sum: Self.array(row[6]), size: row[1], timeSum: row[2], timeCount: row[3],
+                                                first: row[4], last: row[5])))
+            }
+            return out
+        }
+    }
+
+    /// One story's stored vector, if it has one.
+    static func storyVector(_ id: String, _ db: Database) throws -> StoryVector? {
+        try Row.fetchOne(db, sql: "SELECT size, time_sum, time_count, first, last, sum FROM story_vectors WHERE story = ?", arguments: [id]).map { row in
+            StoryVector(sum: array(row[5]), size: row[0], timeSum: row[1], timeCount: row[2], first: row[3], last: row[4])
+        }
+    }
+
+    /// Replaces the stored model and every story vector (a full clustering).
+    static func writeStoryModel(_ model: StoryModel, stories: [Story], _ db: Database) throws {
+        try dropStoryModel(db)
+        let terms = Data(model.tfidf.terms.joined(separator: "\u{0}").utf8)
+        try db.execute(sql: """
+            INSERT INTO story_model (id, settings, fitted, folded, documents, dimensions) VALUES (1, ?, ?, ?, ?, ?)
+            """, arguments: [model.settingsKey, model.fitted, model.folded, model.tfidf.documentCount, model.basis.columns])
+        try db.execute(sql: "INSERT INTO story_basis (id, terms, hashes, idf, basis) VALUES (1, ?, ?, ?, ?)",
+                       arguments: [terms, data(model.tfidf.termHashes), data(model.tfidf.idf), data(model.basis.values)])
+        for s in stories { if let v = s.vector { try upsertStoryVector(s.id, v, db) } }
+    }
+
+    /// Forgets the model (a run placed briefs without it, so the stories' sums no longer cover their members).
+    static func dropStoryModel(_ db: Database) throws {
+        try db.execute(sql: "DELETE FROM story_model")
+        try db.execute(sql: "DELETE FROM story_basis")
+        try db.execute(sql: "DELETE FROM story_vectors")
+    }
+
+    /// Writes one story's vector.
+    static func upsertStoryVector(_ id: String, _ v: StoryVector, _ db: Database) throws {
+        try db.cachedStatement(sql: """
+            INSERT OR REPLACE INTO story_vectors (story, size, time_sum, time_count, first, last, sum) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [id, v.size, v.timeSum, v.timeCount, v.first, v.last, data(v.sum)])
+    }
+
+    static func data<T>(_ values: [T]) -> Data { values.withUnsafeBytes { Data($0) } }
+
+    static func array<T: BitwiseCopyable>(_ data: Data) -> [T] {
+        let n = data.count / MemoryLayout<T>.stride
+        return [T](unsafeUninitializedCapacity: n) { buffer, count in
+            data.withUnsafeBytes { raw in
+                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[0..<(n * MemoryLayout<T>.stride)]))
+            }
+            count = n
+        }
+    }
+}
