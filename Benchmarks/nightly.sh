@@ -73,7 +73,8 @@ for name, what in rows:
     print(f"| {what} | {float(wall):.2f} | {int(kb) / 1024:,.0f} | {new} | {stages} |")
 walls = {name: float(open(os.path.join(work, name + ".time")).read().split()[-2]) for name, _ in rows}
 night = json.load(open(os.path.join(work, "nightly.json"))).get("run", {})
-print(f"\nnightly path: {night.get('path')}" + (f" ({night.get('full_path_reason')})" if night.get("full_path_reason") else ""))
+print(f"\nnightly path: {night.get('path')}" + (f" ({night.get('full_path_reason')})" if night.get("full_path_reason") else "")
+      + f", story placement: {night.get('story_placement')}")
 print(f"nightly / stateless wall: {walls['nightly'] / walls['stateless']:.3f} (target < 0.05)")
 state = os.path.join(work, "state.sqlite")
 size = os.path.getsize(state)

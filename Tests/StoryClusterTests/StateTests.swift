@@ -164,7 +164,9 @@ import Testing
         #expect(fitted.fitted == first.dedup.canonicalIndices.count && fitted.folded == 0)
         #expect(fitted.sizes == (try Self.canonicalPerStory(state)))
         let before = state.deletingLastPathComponent().appendingPathComponent("before.sqlite")
+        let full = state.deletingLastPathComponent().appendingPathComponent("full.sqlite")
         try FileManager.default.copyItem(at: state, to: before)
+        try FileManager.default.copyItem(at: state, to: full)
 
         _ = try Self.corpus(48, in: dir)
         let (night, d2) = try Self.run(corpus, state: state, sinceLast: true)
@@ -182,6 +184,12 @@ import Testing
         var storyIndex: [String: Int] = [:]
         let predicted = briefs.map { b in storyIndex[story[b.id]!] ?? { storyIndex[story[b.id]!] = storyIndex.count; return storyIndex.count - 1 }() }
         #expect(ClusteringMetrics.score(predicted: predicted, gold: scratch.stories.storyOf).bcubed.f1 >= 0.98)
+
+        // The same night on the full path (no --since-last) re-embeds the window and adds the new briefs to the sums.
+        let (_, d5) = try Self.run(corpus, state: full)
+        #expect(d5.path == "full" && d5.storyPlacement == "window")
+        let folded = try #require(try Self.storyModel(full))
+        #expect(try folded.folded > 0 && folded.sizes == Self.canonicalPerStory(full))
 
         // Other story settings cannot use the model: the same night re-embeds its window and drops it.
         var other = RunSettings()

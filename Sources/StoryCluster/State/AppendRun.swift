@@ -16,9 +16,15 @@ import LinearAlgebra
 ///   run pairs a brief with only the first 256 members of a band bucket (`CandidateFinder.pairs`, a bound for
 ///   degenerate inputs such as hundreds of near-identical templated bulletins), while this path verifies every stored
 ///   brief a lookup returns, so in such a bucket it can find verified duplicates the full run's cap skips.
-/// - Stories: stored canonical briefs within ±(W + 4τ) hours of the new ones are loaded by the time index and
-///   clustered with them as `NightlyRun.incremental` does (stored stories anchored, neighbours for new briefs only).
-///   A new canonical brief that took over a stored group keeps that group's story.
+/// - Stories, with the stored `StoryModel` (a full clustering left one, the story settings match and the corpus has
+///   grown by at most `StoryConfig.modelGrowth` since): the stories whose briefs span times within ±(W + 4τ) hours of
+///   the new ones are loaded as one vector each and the new canonical briefs are placed among them
+///   (`StoryClusterer.place`); their vectors join the stories' sums. Without it: the stored canonical briefs of that
+///   window are loaded by the time index and clustered with the new ones as `NightlyRun.incremental` does (stored
+///   stories anchored, neighbours for new briefs only), and a stored model is dropped (its sums would miss the night).
+///   A new canonical brief that took over a stored group keeps that group's story (and adds nothing to its sum: its
+///   predecessor's vector is there). A regrouped duplicate component can swap a story's canonical brief for a near
+///   copy; its sum keeps the old one's vector until a full clustering refits the model.
 /// - Report: the new briefs and every brief of the stories they touched; history totals come from the state.
 ///
 /// It declines (nothing written; the reason is reported) when a known file changed, `--forget-missing` has files to
@@ -345,29 +351,9 @@ enum AppendRun {
             }
             if let storyModel {
                 // The placed briefs' vectors join their stories' sums; an absorbed story's sums join its new story's.
-                let d = placedVectors.columns
-                var updated: [String: StoryVector] = [:]
-                func current(_ id: String) throws -> StoryVector {
-                    try updated[id] ?? storyVectors[id] ?? StateStore.storyVector(id, db) ?? .empty(d)
-                }
-                try placedVectors.values.withUnsafeBufferPointer { rows in
-                    for (k, i) in queries.enumerated() {
-                        guard let id = storyOfBrief[fresh[i].id] else { continue }
-                        var v = try current(id)
-                        v.add(UnsafeBufferPointer(rebasing: rows[(k * d)..<((k + 1) * d)]), seconds: fresh[i].published?.timeIntervalSince1970)
-                        updated[id] = v
-                    }
-                }
-                for (old, into) in retired {
-                    guard let gone = try StateStore.storyVector(old, db) else { continue }
-                    var v = try current(into)
-                    v.absorb(gone)
-                    updated[into] = v
-                    updated[old] = nil
-                    try db.execute(sql: "DELETE FROM story_vectors WHERE story = ?", arguments: [old])
-                }
-                for (id, v) in updated.sorted(by: { $0.key < $1.key }) { try StateStore.upsertStoryVector(id, v, db) }
-                try db.execute(sql: "UPDATE story_model SET folded = ? WHERE id = 1", arguments: [storyModel.folded + queries.count])
+                try ModelFold(model: storyModel, placed: queries, vectors: placedVectors,
+                              times: queries.map { fresh[$0].published?.timeIntervalSince1970 })
+                    .write(storyOf: { storyOfBrief[fresh[$0].id] }, loaded: storyVectors, absorbed: retired, db)
             } else if !queries.isEmpty {
                 try StateStore.dropStoryModel(db)
             }

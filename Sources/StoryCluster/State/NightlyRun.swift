@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LinearAlgebra
 
 /// What changed since the previous run of a state.
 public struct RunDelta: Sendable {
@@ -40,7 +41,10 @@ public struct RunDelta: Sendable {
 /// Two paths. The append path (`AppendRun`, with `sinceLast` when only new files arrived) reads the new briefs and
 /// what they touch. The full path loads every stored brief, re-derives duplicate groups over the whole history
 /// (identical to a from-scratch run), and places new canonical briefs with the stored stories anchored
-/// (`incremental`); the first run of a state and `rebuild` cluster everything (`rebuild` also re-parses every file).
+/// (`incremental`); the first run of a state and `rebuild` cluster everything (`rebuild` also re-parses every file)
+/// and store the `StoryModel` append nights place new briefs with. The full path without `rebuild` places briefs by
+/// re-embedding their window and adds their vectors to the model's sums (`ModelFold`), or drops a model that does not
+/// admit them (and on `--forget-missing` removals, whose vectors cannot be taken out of the sums).
 public enum NightlyRun {
     /// Runs the pipeline on `corpusPath` with `state`.
     ///
@@ -104,9 +108,13 @@ public enum NightlyRun {
         let stored = rebuild ? [:] : storedAssignments.compactMapValues(\.story)
         var report: RunReport
         var merged: [(String, String)] = []
+        var fold: ModelFold?
         if lastRun != nil && !stored.isEmpty {
             report = try incremental(corpusPath: corpusPath, corpus: corpus, settings: settings, readSeconds: readSeconds,
                                      stored: stored, taken: knownStories, progress: progress)
+            if !(forgetMissing && !missing.isEmpty) {
+                fold = try ModelFold(report, state: state, storedAssignments: storedAssignments, settings: settings.stories)
+            }
         } else {
             // First run or --rebuild: cluster everything, then match to the previous stories (merges and splits).
             report = try RunReport.make(corpusPath: corpusPath, corpus: corpus, settings: settings, readSeconds: readSeconds, progress: progress)
@@ -139,7 +147,7 @@ public enum NightlyRun {
                              quietStories: quiet, merged: merged, path: "full", fullPathReason: why,
                              storyPlacement: report.stories.model != nil ? "fit" : newBriefs.isEmpty ? nil : "window")
         try commit(report, delta: delta, state: state, started: started, forgetMissing: forgetMissing, missing: missing, grownIds: grownIds,
-                   storedAssignments: storedAssignments, storedStories: storedStories)
+                   storedAssignments: storedAssignments, storedStories: storedStories, fold: fold)
         return (report, delta)
     }
 
@@ -216,7 +224,7 @@ public enum NightlyRun {
 
     static func commit(_ report: RunReport, delta: RunDelta, state: StateStore, started: Date, forgetMissing: Bool,
                        missing: [String], grownIds: Set<String>, storedAssignments: [String: StateStore.Assignment],
-                       storedStories: [String: StateStore.StoredStory]) throws {
+                       storedStories: [String: StateStore.StoredStory], fold: ModelFold? = nil) throws {
         let briefs = report.corpus.briefs
         let parsed = Set(report.corpus.files.filter(\.parsed).map(\.path))
         let runId = delta.runId
@@ -306,9 +314,12 @@ public enum NightlyRun {
                 if !grownIds.contains(s.id), storedStories[s.id] == now { continue }
                 try StateStore.upsertStory(s, run: runId, grew: grownIds.contains(s.id), db)
             }
-            // A full clustering stores its model; placing briefs any other way leaves the stored sums behind.
+            // A full clustering stores its model; placed briefs join its sums; without either the sums would fall behind.
             if let model = report.stories.model {
                 try StateStore.writeStoryModel(model, stories: report.stories.stories, db)
+            } else if let fold {
+                try fold.write(storyOf: { report.stories.stories[report.stories.storyOf[$0]].id }, db)
+                try db.execute(sql: "DELETE FROM story_vectors WHERE story NOT IN (SELECT id FROM stories WHERE active = 1)")
             } else {
                 try StateStore.dropStoryModel(db)
             }

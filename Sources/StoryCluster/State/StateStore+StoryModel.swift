@@ -85,3 +85,72 @@ extension StateStore {
         }
     }
 }
+
+/// New canonical briefs' vectors in the stored model's space, to be added to their stories' sums at a commit: what
+/// keeps the model's sums covering every story's members between full clusterings.
+struct ModelFold {
+    /// The model the vectors are in.
+    var model: StoryModel
+    /// Indices (into the run's briefs) of the new canonical briefs whose vectors join their stories' sums.
+    var placed: [Int]
+    /// One row per `placed` brief.
+    var vectors: Matrix
+    /// Publication times of `placed` (seconds since 1970).
+    var times: [Double?]
+
+    /// A fold of vectors an append night computed while placing its briefs.
+    init(model: StoryModel, placed: [Int], vectors: Matrix, times: [Double?]) {
+        self.model = model
+        self.placed = placed
+        self.vectors = vectors
+        self.times = times
+    }
+
+    /// The fold for a full path without `--rebuild`, which places new briefs by re-embedding their window: their
+    /// vectors in the model's space are computed here as an append night would (with no stories to place them among).
+
+    /// Nil when the state has no model that admits the new briefs (the commit then drops it). A new canonical brief
+    /// that took over a stored canonical brief's group adds nothing (its predecessor is summed).
+    init?(_ report: RunReport, state: StateStore, storedAssignments: [String: StateStore.Assignment], settings: StoryConfig) throws {
+        guard let model = try state.storyModel(config: settings) else { return nil }
+        let briefs = report.corpus.briefs
+        var heldStoredCanonical = Set<Int>()
+        for (i, c) in report.dedup.canonicalOf.enumerated() where storedAssignments[briefs[i].id]?.canonical == briefs[i].id {
+            heldStoredCanonical.insert(c)
+        }
+        placed = report.dedup.canonicalIndices.filter { storedAssignments[briefs[$0].id] == nil && !heldStoredCanonical.contains($0) }
+        guard model.admits(placed.count, config: settings) else { return nil }
+        var timings: [(String, Double)] = []
+        vectors = StoryClusterer(config: settings).place(placed.map { briefs[$0] }, among: [], model: model, timings: &timings).vectors
+        times = placed.map { briefs[$0].published?.timeIntervalSince1970 }
+        self.model = model
+    }
+
+    /// Adds the vectors to the stories' sums (`storyOf` gives a placed brief's story id; `loaded` holds sums already
+    /// read), moves the sums of stories `absorbed` into another (old, into), and counts the briefs as folded.
+    func write(storyOf: (Int) -> String?, loaded: [String: StoryVector] = [:], absorbed: [(String, String)] = [], _ db: Database) throws {
+        let d = vectors.columns
+        var updated: [String: StoryVector] = [:]
+        func current(_ id: String) throws -> StoryVector {
+            try updated[id] ?? loaded[id] ?? StateStore.storyVector(id, db) ?? .empty(d)
+        }
+        try vectors.values.withUnsafeBufferPointer { rows in
+            for (k, i) in placed.enumerated() {
+                guard let id = storyOf(i) else { continue }
+                var v = try current(id)
+                v.add(UnsafeBufferPointer(rebasing: rows[(k * d)..<((k + 1) * d)]), seconds: times[k])
+                updated[id] = v
+            }
+        }
+        for (old, into) in absorbed {
+            guard let gone = try StateStore.storyVector(old, db) else { continue }
+            var v = try current(into)
+            v.absorb(gone)
+            updated[into] = v
+            updated[old] = nil
+            try db.execute(sql: "DELETE FROM story_vectors WHERE story = ?", arguments: [old])
+        }
+        for (id, v) in updated.sorted(by: { $0.key < $1.key }) { try StateStore.upsertStoryVector(id, v, db) }
+        try db.execute(sql: "UPDATE story_model SET folded = ? WHERE id = 1", arguments: [model.folded + placed.count])
+    }
+}
