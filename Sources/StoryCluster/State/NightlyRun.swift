@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import LinearAlgebra
 
 /// What changed since the previous run of a state.
 public struct RunDelta: Sendable {
