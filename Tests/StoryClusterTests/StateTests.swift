@@ -541,20 +541,42 @@ import Testing
 
     @Test func killedAppendRunsLeaveTheNightBefore() throws {
         // The append path commits in one transaction too: kill --since-last nights at seeded random moments; the
-        // state must hold night 1 or night 2 complete, and the rerun must end where an undisturbed night ends.
+        // state must hold night 1 or night 2 complete, and the rerun must end where an undisturbed night ends. Once
+        // with a night that re-embeds its window (24 pages, then all 48) and once with one placed through the story
+        // model (42, then 48), whose sums must end byte for byte as the undisturbed night leaves them.
+        try killAppendNights(firstPages: 24, attempts: 4, seed: 11, placement: "window")
+        try killAppendNights(firstPages: 42, attempts: 3, seed: 12, placement: "model")
+    }
+
+    /// The stored story model's rows and every story vector's bytes.
+    static func modelBytes(_ state: URL) throws -> [String: [Data]] {
+        try StateStore(path: state.path).db.read { db in
+            var out: [String: [Data]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT story, sum, size, time_sum, time_count FROM story_vectors") {
+                out[row[0]] = [row[1], Data("\(row[2] as Int) \(row[3] as Double) \(row[4] as Double)".utf8)]
+            }
+            if let m = try Row.fetchOne(db, sql: "SELECT fitted, folded FROM story_model") { out["\u{0}model"] = [Data("\(m[0] as Int) \(m[1] as Int)".utf8)] }
+            return out
+        }
+    }
+
+    func killAppendNights(firstPages: Int, attempts: Int, seed: UInt64, placement: String) throws {
         let dir = Fixtures.tempDir()
-        let corpus = try Self.corpus(24, in: dir)
+        let corpus = try Self.corpus(firstPages, in: dir)
         let night1 = dir.appendingPathComponent("night1.sqlite")
         #expect(try CLITests.run(["run", corpus.path, "--state", night1.path, "-q"]).status == 0)
         _ = try Self.corpus(48, in: dir)
         let reference = dir.appendingPathComponent("reference.sqlite")
         try FileManager.default.copyItem(at: night1, to: reference)
         let start = Date()
-        #expect(try CLITests.run(["run", corpus.path, "--state", reference.path, "--since-last", "-q"]).status == 0)
+        let undisturbed = try CLITests.run(["run", corpus.path, "--state", reference.path, "--since-last", "-q", "--format", "json"])
+        #expect(undisturbed.status == 0 && undisturbed.stdout.contains("\"story_placement\":\"\(placement)\""))
         let duration = Date().timeIntervalSince(start)
         let expected = try Self.stored(reference)
-        var rng = SeededRNG(seed: 11)
-        for attempt in 0..<4 {
+        let expectedModel = try Self.modelBytes(reference)
+        #expect((expectedModel["\u{0}model"] != nil) == (placement == "model"))
+        var rng = SeededRNG(seed: seed)
+        for attempt in 0..<attempts {
             let state = dir.appendingPathComponent("killed-\(attempt).sqlite")
             try FileManager.default.copyItem(at: night1, to: state)
             let p = Process()
@@ -572,6 +594,7 @@ import Testing
             #expect(rerun.status == 0, "attempt \(attempt): \(rerun.stderr)")
             let got = try Self.stored(state)
             #expect(got.canonical == expected.canonical && got.story == expected.story, "attempt \(attempt)")
+            #expect(try Self.modelBytes(state) == expectedModel, "attempt \(attempt)")
             #expect(try Self.bandIndexIsConsistent(state))
         }
     }
