@@ -327,7 +327,7 @@ import Testing
             DROP TABLE band_index; DROP INDEX briefs_by_story; DROP INDEX briefs_canonical_by_time;
             ALTER TABLE runs DROP COLUMN duplicates_removed; ALTER TABLE runs DROP COLUMN duplicate_groups;
             ALTER TABLE runs DROP COLUMN dedup_settings; ALTER TABLE runs DROP COLUMN brief_rowid_max;
-            CREATE TABLE terms (term TEXT PRIMARY KEY, df INTEGER NOT NULL); DROP TABLE story_model; DROP TABLE story_basis;
+            CREATE TABLE terms (term TEXT PRIMARY KEY, df INTEGER NOT NULL); DROP TABLE story_model; DROP TABLE story_basis; DROP TABLE story_basis_rows;
             DROP TABLE story_vectors; DROP TABLE band_recent;
             DELETE FROM grdb_migrations WHERE identifier IN ('v2', 'v3'); PRAGMA user_version = 1;
             """)

@@ -24,7 +24,9 @@ import LinearAlgebra
 ///   stories anchored, neighbours for new briefs only), and a stored model is dropped (its sums would miss the night).
 ///   A new canonical brief that took over a stored group keeps that group's story (and adds nothing to its sum: its
 ///   predecessor's vector is there). A regrouped duplicate component can swap a story's canonical brief for a near
-///   copy; its sum keeps the old one's vector until a full clustering refits the model.
+///   copy, or move canonical briefs between stories; the sums keep the vectors they had until a full clustering
+///   refits the model (a story emptied that way passes its sums to the story its briefs went to, and a new brief
+///   placed in it follows them there).
 /// - Report: the new briefs and every brief of the stories they touched; history totals come from the state.
 ///
 /// It declines (nothing written; the reason is reported) when a known file changed, `--forget-missing` has files to
@@ -223,6 +225,9 @@ enum AppendRun {
         for story in touched.sorted() where !remaining.contains(story) {
             if let into = before.first(where: { $0.story == story }).flatMap({ moved[$0.brief.id]?.story }) { retired.append((story, into)) }
         }
+        // A new brief placed in a story whose briefs all moved follows them (the story's sum it joined was theirs).
+        let absorbedInto = Dictionary(retired, uniquingKeysWith: { a, _ in a })
+        for i in storyOfNew.indices { if let s = storyOfNew[i], let into = absorbedInto[s] { storyOfNew[i] = into } }
 
         // Report order is corpus order: by file, then position in the file (new briefs keep their reading order).
         var entries: [(member: Member, newIndex: Int?)] = members.map { ($0, nil) }
@@ -350,13 +355,15 @@ enum AppendRun {
                 try db.execute(sql: "UPDATE stories SET active = 0, merged_into = ? WHERE id = ?", arguments: [into, old])
             }
             if let storyModel {
-                // The placed briefs' vectors join their stories' sums; an absorbed story's sums join its new story's.
+                // The placed briefs' vectors join their stories' sums.
                 try ModelFold(model: storyModel, placed: queries, vectors: placedVectors,
                               times: queries.map { fresh[$0].published?.timeIntervalSince1970 })
-                    .write(storyOf: { storyOfBrief[fresh[$0].id] }, loaded: storyVectors, absorbed: retired, db)
+                    .write(storyOf: { storyOfBrief[fresh[$0].id] }, loaded: storyVectors, db)
             } else if !queries.isEmpty {
                 try StateStore.dropStoryModel(db)
             }
+            // An absorbed story's sums join those of the story its briefs went to (a no-op without a model).
+            try StateStore.absorbStoryVectors(retired, db)
             try StateStore.insertRun(delta, started: started, corpus: corpusPath,
                                      totals: StateStore.RunTotals(briefs: history.briefs, duplicatesRemoved: history.duplicatesRemoved,
                                                                   duplicateGroups: history.duplicateGroups, stories: history.stories,

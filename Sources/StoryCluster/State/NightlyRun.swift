@@ -42,8 +42,8 @@ public struct RunDelta: Sendable {
 /// (identical to a from-scratch run), and places new canonical briefs with the stored stories anchored
 /// (`incremental`); the first run of a state and `rebuild` cluster everything (`rebuild` also re-parses every file)
 /// and store the `StoryModel` append nights place new briefs with. The full path without `rebuild` places briefs by
-/// re-embedding their window and adds their vectors to the model's sums (`ModelFold`), or drops a model that does not
-/// admit them (and on `--forget-missing` removals, whose vectors cannot be taken out of the sums).
+/// re-embedding their window and adds their vectors to the model's sums (`ModelFold`) when it only added briefs, and
+/// drops the model otherwise (removed, re-read or regrouped stored briefs cannot be taken out of the sums).
 public enum NightlyRun {
     /// Runs the pipeline on `corpusPath` with `state`.
     ///
@@ -111,9 +111,7 @@ public enum NightlyRun {
         if lastRun != nil && !stored.isEmpty {
             report = try incremental(corpusPath: corpusPath, corpus: corpus, settings: settings, readSeconds: readSeconds,
                                      stored: stored, taken: knownStories, progress: progress)
-            if !(forgetMissing && !missing.isEmpty) {
-                fold = try ModelFold(report, state: state, storedAssignments: storedAssignments, settings: settings.stories)
-            }
+            fold = try ModelFold(report, state: state, storedAssignments: storedAssignments, settings: settings, lastRun: lastRun!)
         } else {
             // First run or --rebuild: cluster everything, then match to the previous stories (merges and splits).
             report = try RunReport.make(corpusPath: corpusPath, corpus: corpus, settings: settings, readSeconds: readSeconds, progress: progress)
@@ -133,6 +131,7 @@ public enum NightlyRun {
         // What changed.
         let runId = (lastRun ?? 0) + 1
         let newBriefs = Set(briefs.map(\.id).filter { storedAssignments[$0] == nil })
+        let placedNew = report.dedup.canonicalIndices.contains { newBriefs.contains(briefs[$0].id) }
         var newStories: [String] = [], grown: [(String, [String])] = []
         for s in report.stories.stories {
             let added = s.briefs.map { briefs[$0].id }.filter { newBriefs.contains($0) }
@@ -144,7 +143,7 @@ public enum NightlyRun {
                              filesParsed: report.corpus.files.filter(\.parsed).count, filesReused: report.corpus.files.filter { !$0.parsed }.count,
                              filesMissing: missing, newBriefs: newBriefs, newStories: newStories, grownStories: grown,
                              quietStories: quiet, merged: merged, path: "full", fullPathReason: why,
-                             storyPlacement: report.stories.model != nil ? "fit" : newBriefs.isEmpty ? nil : "window")
+                             storyPlacement: report.stories.model != nil ? "fit" : placedNew ? "window" : nil)
         try commit(report, delta: delta, state: state, started: started, forgetMissing: forgetMissing, missing: missing, grownIds: grownIds,
                    storedAssignments: storedAssignments, storedStories: storedStories, fold: fold)
         return (report, delta)

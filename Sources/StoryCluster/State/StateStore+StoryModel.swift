@@ -14,8 +14,13 @@ extension StateStore {
             let terms = termData.isEmpty ? [] : String(decoding: termData, as: UTF8.self).split(separator: "\u{0}", omittingEmptySubsequences: false).map(String.init)
             let hashes: [UInt64] = Self.array(row["hashes"])
             let idf: [Float] = Self.array(row["idf"])
-            let basis: [Float] = Self.array(row["basis"])
+            var basis: [Float] = []
+            let blocks = try Row.fetchCursor(db, sql: "SELECT first_term, rows FROM story_basis_rows ORDER BY first_term")
             let d: Int = row["dimensions"]
+            while let block = try blocks.next() {
+                guard (block[0] as Int) * d == basis.count else { throw StateStore.damaged(path, "the stored story model's basis has a gap") }
+                basis += Self.array(block[1]) as [Float]
+            }
             guard terms.count == hashes.count, terms.count == idf.count, basis.count == terms.count * d else {
                 throw StateStore.damaged(path, "the stored story model's arrays disagree in length")
             }
@@ -54,15 +59,35 @@ extension StateStore {
         try db.execute(sql: """
             INSERT INTO story_model (id, settings, fitted, folded, documents, dimensions) VALUES (1, ?, ?, ?, ?, ?)
             """, arguments: [model.settingsKey, model.fitted, model.folded, model.tfidf.documentCount, model.basis.columns])
-        try db.execute(sql: "INSERT INTO story_basis (id, terms, hashes, idf, basis) VALUES (1, ?, ?, ?, ?)",
-                       arguments: [terms, data(model.tfidf.termHashes), data(model.tfidf.idf), data(model.basis.values)])
+        try db.execute(sql: "INSERT INTO story_basis (id, terms, hashes, idf) VALUES (1, ?, ?, ?)",
+                       arguments: [terms, data(model.tfidf.termHashes), data(model.tfidf.idf)])
+        let d = model.basis.columns, block = basisBlockTerms
+        for first in stride(from: 0, to: model.basis.rows, by: block) {
+            let rows = Array(model.basis.values[(first * d)..<(min(model.basis.rows, first + block) * d)])
+            try db.execute(sql: "INSERT INTO story_basis_rows (first_term, rows) VALUES (?, ?)", arguments: [first, data(rows)])
+        }
         for s in stories { if let v = s.vector { try upsertStoryVector(s.id, v, db) } }
+    }
+
+    /// Terms per stored block of the basis (13 MB at d = 400).
+    static let basisBlockTerms = 8192
+
+    /// Moves the sums of stories absorbed into another, (old, into), into that story's, as the briefs went.
+    static func absorbStoryVectors(_ absorbed: [(String, String)], _ db: Database) throws {
+        for (old, into) in absorbed {
+            guard let gone = try storyVector(old, db) else { continue }
+            var v = try storyVector(into, db) ?? .empty(gone.sum.count)
+            v.absorb(gone)
+            try upsertStoryVector(into, v, db)
+            try db.execute(sql: "DELETE FROM story_vectors WHERE story = ?", arguments: [old])
+        }
     }
 
     /// Forgets the model (a run placed briefs without it, so the stories' sums no longer cover their members).
     static func dropStoryModel(_ db: Database) throws {
         try db.execute(sql: "DELETE FROM story_model")
         try db.execute(sql: "DELETE FROM story_basis")
+        try db.execute(sql: "DELETE FROM story_basis_rows")
         try db.execute(sql: "DELETE FROM story_vectors")
     }
 
@@ -108,47 +133,43 @@ struct ModelFold {
 
     /// The fold for a full path without `--rebuild`, which places new briefs by re-embedding their window: their
     /// vectors in the model's space are computed here as an append night would (with no stories to place them among).
-
-    /// Nil when the state has no model that admits the new briefs (the commit then drops it). A new canonical brief
-    /// that took over a stored canonical brief's group adds nothing (its predecessor is summed).
-    init?(_ report: RunReport, state: StateStore, storedAssignments: [String: StateStore.Assignment], settings: StoryConfig) throws {
-        guard let model = try state.storyModel(config: settings) else { return nil }
+    /// Nil, and the commit drops the model, unless the run only added briefs: every stored brief is still there with
+    /// its canonical status (so no story lost or swapped a canonical brief), no known file was re-read (its briefs'
+    /// texts may have changed under the same ids), the dedup settings are the last run's, and the model admits the
+    /// new canonical briefs.
+    init?(_ report: RunReport, state: StateStore, storedAssignments: [String: StateStore.Assignment], settings: RunSettings,
+          lastRun: Int) throws {
+        guard let model = try state.storyModel(config: settings.stories),
+              try state.totals(run: lastRun)?.dedupSettings == settings.dedup.stateKey,
+              !report.corpus.files.contains(where: { $0.parsed && state.knownFile($0.path) != nil }) else { return nil }
         let briefs = report.corpus.briefs
-        var heldStoredCanonical = Set<Int>()
-        for (i, c) in report.dedup.canonicalOf.enumerated() where storedAssignments[briefs[i].id]?.canonical == briefs[i].id {
-            heldStoredCanonical.insert(c)
+        var stored = 0
+        for (i, b) in briefs.enumerated() {
+            guard let a = storedAssignments[b.id] else { continue }
+            stored += 1
+            if (a.canonical == b.id) != (report.dedup.canonicalOf[i] == i) { return nil }
         }
-        placed = report.dedup.canonicalIndices.filter { storedAssignments[briefs[$0].id] == nil && !heldStoredCanonical.contains($0) }
-        guard model.admits(placed.count, config: settings) else { return nil }
+        guard stored == storedAssignments.count else { return nil }
+        placed = report.dedup.canonicalIndices.filter { storedAssignments[briefs[$0].id] == nil }
+        guard model.admits(placed.count, config: settings.stories) else { return nil }
         var timings: [(String, Double)] = []
-        vectors = StoryClusterer(config: settings).place(placed.map { briefs[$0] }, among: [], model: model, timings: &timings).vectors
+        vectors = StoryClusterer(config: settings.stories).place(placed.map { briefs[$0] }, among: [], model: model, timings: &timings).vectors
         times = placed.map { briefs[$0].published?.timeIntervalSince1970 }
         self.model = model
     }
 
     /// Adds the vectors to the stories' sums (`storyOf` gives a placed brief's story id; `loaded` holds sums already
-    /// read), moves the sums of stories `absorbed` into another (old, into), and counts the briefs as folded.
-    func write(storyOf: (Int) -> String?, loaded: [String: StoryVector] = [:], absorbed: [(String, String)] = [], _ db: Database) throws {
+    /// read) and counts the briefs as folded.
+    func write(storyOf: (Int) -> String?, loaded: [String: StoryVector] = [:], _ db: Database) throws {
         let d = vectors.columns
         var updated: [String: StoryVector] = [:]
-        func current(_ id: String) throws -> StoryVector {
-            try updated[id] ?? loaded[id] ?? StateStore.storyVector(id, db) ?? .empty(d)
-        }
         try vectors.values.withUnsafeBufferPointer { rows in
             for (k, i) in placed.enumerated() {
                 guard let id = storyOf(i) else { continue }
-                var v = try current(id)
+                var v = try updated[id] ?? loaded[id] ?? StateStore.storyVector(id, db) ?? .empty(d)
                 v.add(UnsafeBufferPointer(rebasing: rows[(k * d)..<((k + 1) * d)]), seconds: times[k])
                 updated[id] = v
             }
-        }
-        for (old, into) in absorbed {
-            guard let gone = try StateStore.storyVector(old, db) else { continue }
-            var v = try current(into)
-            v.absorb(gone)
-            updated[into] = v
-            updated[old] = nil
-            try db.execute(sql: "DELETE FROM story_vectors WHERE story = ?", arguments: [old])
         }
         for (id, v) in updated.sorted(by: { $0.key < $1.key }) { try StateStore.upsertStoryVector(id, v, db) }
         try db.execute(sql: "UPDATE story_model SET folded = ? WHERE id = 1", arguments: [model.folded + placed.count])

@@ -156,14 +156,16 @@ public final class StateStore {
             try db.execute(sql: "PRAGMA user_version = 2")
         }
         // v3: the story model a full clustering leaves for nightly runs (`StoryModel`; `StateStore+StoryModel`). Its
-        // arrays (tens of MB) have their own table: a night updates `folded`, and SQLite rewrites a whole row. And the
+        // arrays (tens of MB) have their own tables: a night updates `folded`, and SQLite rewrites a whole row; the
+        // basis (V×d floats) goes in blocks of terms, as a big vocabulary would pass SQLite's 1 GB value limit. And the
         // band index's recent segment (`band_recent`, see `insertBands`).
         migrator.registerMigration("v3") { db in
             try db.execute(sql: """
                 CREATE TABLE story_model (id INTEGER PRIMARY KEY CHECK (id = 1), settings TEXT NOT NULL, fitted INTEGER NOT NULL,
                                           folded INTEGER NOT NULL, documents INTEGER NOT NULL, dimensions INTEGER NOT NULL);
                 CREATE TABLE story_basis (id INTEGER PRIMARY KEY CHECK (id = 1), terms BLOB NOT NULL, hashes BLOB NOT NULL,
-                                          idf BLOB NOT NULL, basis BLOB NOT NULL);
+                                          idf BLOB NOT NULL);
+                CREATE TABLE story_basis_rows (first_term INTEGER PRIMARY KEY, rows BLOB NOT NULL);
                 CREATE TABLE story_vectors (story TEXT PRIMARY KEY, size INTEGER NOT NULL, time_sum REAL NOT NULL,
                                             time_count REAL NOT NULL, first REAL, last REAL, sum BLOB NOT NULL);
                 CREATE INDEX story_vectors_by_last ON story_vectors(last);
