@@ -153,6 +153,49 @@ import LinearAlgebra
         #expect(anchored[5] == 5, "a new brief unlike every story starts its own")
     }
 
+    @Test func aStoryAsOneWeightedRowScoresAsItsMembersDo() {
+        // A stored story enters a night as one row: its members' sum, weighted by their number and time sums. New
+        // rows must meet the same decisions as with the members anchored one by one, and the sums come back.
+        let members: [[Float]] = [[1, 0.1, 0, 0], [0.9, 0.3, 0.1, 0], [0.8, 0.2, 0.4, 0]]
+        let hours: [Double] = [10, 30, 50]
+        for (newRow, joins) in [([Float]([0.85, 0.3, 0.2, 0]), true), ([0.3, 0.2, 0.1, 0.9], false)] {
+            var each = Matrix(rows: 4, columns: 4)
+            for (i, r) in (members + [newRow]).enumerated() { for j in 0..<4 { each[i, j] = r[j] } }
+            each.normalizeRows()
+            var sum = [Float](repeating: 0, count: 4)
+            for i in 0..<3 { for j in 0..<4 { sum[j] += each[i, j] } }
+            let linkage = AverageLinkage(threshold: 0.8)
+            let full = NeighbourGraph(k: 3, indices: [1, 2, 3, 0, 2, 3, 0, 1, 3, 0, 1, 2], similarities: [Float](repeating: 0, count: 12))
+            let anchored = linkage.cluster(each, graph: full, hours: hours.map { $0 } + [40], initial: [0, 0, 0, -1])
+            let one = Matrix(rows: 2, columns: 4, values: sum + Array(each.values[12..<16]))
+            let weights = AverageLinkage.RowWeights(size: [3, 1], timeSum: [90, 40], timeCount: [3, 1])
+            let pair = NeighbourGraph(k: 1, indices: [1, 0], similarities: [0, 0])
+            let (labels, clusters) = linkage.clusterWithSums(one, graph: pair, hours: [nil, nil], initial: [0, -1], weights: weights)
+            #expect((anchored[3] == anchored[0]) == joins && (labels[1] == labels[0]) == joins)
+            #expect(clusters.size[0] == (joins ? 4 : 3))
+            let expected = joins ? (0..<4).map { j in sum[j] + each[3, j] } : sum
+            #expect(zip(clusters.sums[0..<4], expected).allSatisfy { abs($0 - $1) < 1e-6 })
+        }
+    }
+
+    @Test func unseenTermsAreWeighedAsARefitWouldAndCanLabelStories() {
+        let (model, _) = TfidfModel.fit(["storm storm coast", "storm harbour", "the of and"])
+        let storm = model.terms.firstIndex(of: "storm")!
+        // Known part through the model, unseen part aside, one norm over both: idf(flood) = ln((1 + 4)/(1 + 1)) + 1.
+        let (rows, unseen) = model.transformKeepingUnseen(["storm flood"])
+        #expect(rows.nonZeros(0) == 1 && unseen[0].count == 1)
+        let flood = Float(log(5.0 / 2) + 1)
+        #expect(abs(rows.values[0] / unseen[0][0].weight - model.idf[storm] / flood) < 1e-5)
+        #expect(abs(rows.values[0] * rows.values[0] + unseen[0][0].weight * unseen[0][0].weight - 1) < 1e-5)
+        // Extended for labels: known columns keep their idf, new terms are appended with theirs (n = 3 + 2).
+        let (extended, labelRows) = model.extending(["storm flood", "flood levee"])
+        #expect(extended.terms.prefix(model.terms.count) == model.terms[...] && extended.idf.prefix(model.idf.count) == model.idf[...])
+        let f = extended.terms.firstIndex(of: "flood")!, l = extended.terms.firstIndex(of: "levee")!
+        #expect(f >= model.terms.count && abs(extended.idf[f] - Float(log(6.0 / 3) + 1)) < 1e-6 && abs(extended.idf[l] - Float(log(3.0) + 1)) < 1e-6)
+        #expect(labelRows.nonZeros(0) == 2 && labelRows.nonZeros(1) == 2)
+        #expect(StoryClusterer.label([1], model: extended, rows: labelRows).split(separator: " ").sorted() == ["flood", "levee"])
+    }
+
     static func score(_ set: String) throws -> ClusteringScores {
         let dir = Fixtures.root.appendingPathComponent("Data/\(set)")
         try #require(FileManager.default.fileExists(atPath: dir.path), "Data/\(set) missing")

@@ -272,9 +272,10 @@ enum AppendRun {
             labels.append(label)
         }
         let texts = canonical.map { StoryClusterer.matchingText(briefs[$0], dateline: settings.stories.datelineTerms) }
-        let labelModel = model ?? TfidfModel.fit(texts).model
-        var stories = StoryClusterer.assemble(briefs, dedup: dedup, labels: labels, ids: ids, model: labelModel,
-                                              rows: labelModel.transform(texts), timings: timings)
+        // Labels under the night's model (the stored one, or the window's), with terms it never saw added.
+        let labelling = model.map { $0.extending(texts) } ?? TfidfModel.fit(texts)
+        var stories = StoryClusterer.assemble(briefs, dedup: dedup, labels: labels, ids: ids, model: labelling.model,
+                                              rows: labelling.rows, timings: timings)
         // Fresh ids never reuse one the state has seen.
         let kept = Set(ids.values)
         var used = Set<String>()

@@ -51,40 +51,7 @@ public struct TfidfModel: Sendable {
     /// Fits the model on `texts` and returns it with their TF-IDF rows.
     /// - Complexity: O(total tokens · log(tokens per text)).
     public static func fit(_ texts: [String], config: TfidfConfig = TfidfConfig()) -> (model: TfidfModel, rows: SparseRows) {
-        let stop = stopHashes(config)
-        var columnOf: [UInt64: Int32] = [:]
-        var terms: [String] = []
-        var df: [Int] = []
-        var docs = [[(Int32, Int32)]]()
-        var boosted = [Set<Int32>]()
-        docs.reserveCapacity(texts.count)
-        var ids: [Int32] = []
-        for text in texts {
-            ids.removeAll(keepingCapacity: true)
-            let names = config.nameBoost > 0 ? Self.nameHashes(text) : []
-            var named = Set<Int32>()
-            Self.forEachTerm(text, config: config, stop: stop) { h, term, isName in
-                let c: Int32
-                if let known = columnOf[h] {
-                    c = known
-                } else {
-                    c = Int32(terms.count)
-                    columnOf[h] = c
-                    terms.append(term())
-                    df.append(0)
-                }
-                ids.append(c)
-                if isName(names) { named.insert(c) }
-            }
-            let counts = TfidfModel.countRuns(&ids)
-            for (c, _) in counts { df[Int(c)] += 1 }
-            docs.append(counts)
-            boosted.append(named)
-        }
-        let n = Double(texts.count)
-        let idf = df.map { Float(log((1 + n) / (1 + Double($0))) + 1) }
-        let model = TfidfModel(terms: terms, idf: idf, documentCount: texts.count, config: config, columnOf: columnOf, stopHashes: stop)
-        return (model, model.rows(docs, boosted: boosted))
+        TfidfModel(terms: [], idf: [], documentCount: 0, config: config, columnOf: [:], stopHashes: stopHashes(config)).extending(texts)
     }
 
     /// TF-IDF rows of new texts under this model (terms it never saw are dropped).
@@ -106,6 +73,47 @@ public struct TfidfModel: Sendable {
             boosted.append(named)
         }
         return rows(docs, boosted: boosted)
+    }
+
+    /// This model with the terms of `texts` it never saw appended (idf from their document frequency among `texts`,
+    /// with the fitted documents counted in n; known terms keep theirs), and the texts' rows under it. A fit is an
+    /// empty model extended; a night labels its stories through the stored model extended, so that a story that
+    /// began after the fit can be named by its new terms.
+    public func extending(_ texts: [String]) -> (model: TfidfModel, rows: SparseRows) {
+        var columnOf = self.columnOf
+        var terms = self.terms
+        let known = terms.count
+        var newDF: [Int] = []
+        var docs = [[(Int32, Int32)]]()
+        var boosted = [Set<Int32>]()
+        docs.reserveCapacity(texts.count)
+        var ids: [Int32] = []
+        for text in texts {
+            ids.removeAll(keepingCapacity: true)
+            let names = config.nameBoost > 0 ? Self.nameHashes(text) : []
+            var named = Set<Int32>()
+            Self.forEachTerm(text, config: config, stop: stopHashes) { h, term, isName in
+                let c: Int32
+                if let column = columnOf[h] {
+                    c = column
+                } else {
+                    c = Int32(terms.count)
+                    columnOf[h] = c
+                    terms.append(term())
+                    newDF.append(0)
+                }
+                ids.append(c)
+                if isName(names) { named.insert(c) }
+            }
+            let counts = TfidfModel.countRuns(&ids)
+            for (c, _) in counts where Int(c) >= known { newDF[Int(c) - known] += 1 }
+            docs.append(counts)
+            boosted.append(named)
+        }
+        let n = Double(documentCount + texts.count)
+        let model = TfidfModel(terms: terms, idf: idf + newDF.map { Float(log((1 + n) / (1 + Double($0))) + 1) },
+                               documentCount: documentCount + texts.count, config: config, columnOf: columnOf, stopHashes: stopHashes)
+        return (model, model.rows(docs, boosted: boosted))
     }
 
     /// TF-IDF rows of new texts weighed as a refit on them would, as far as a fixed model can: terms the model never
