@@ -80,7 +80,7 @@ struct Run: ParsableCommand {
     @Option(help: "Keep state in this SQLite file: unchanged files are not parsed again, story ids stay stable across runs.")
     var state: String?
 
-    @Flag(help: "With --state: re-parse every file instead of reusing stored briefs.")
+    @Flag(help: "With --state: re-parse every file and re-cluster everything, refitting the story model that nights place new briefs with (weekly keeps nights fast).")
     var rebuild = false
 
     @Flag(help: "With --state: report only what happened since the previous run (a night that only added files then reads only the new briefs and what they touch).")

@@ -280,7 +280,13 @@ extension RunReport {
         if let d = delta {
             out += "run \(d.runId)" + (d.previousRunId.map { " (previous \($0))" } ?? " (first run of this state)")
             out += ": \(d.filesParsed) files parsed, \(d.filesReused) unchanged, \(d.newBriefs.count) new briefs"
-            out += d.path == "append" ? " (appended)" : " (full pass: \(d.fullPathReason ?? "?"))"
+            if d.path == "append" {
+                // A night that could not use the stored story model is several times slower: say how to get it back.
+                out += d.storyPlacement == "window" ? " (appended; time window re-embedded: no stored story model fits, --rebuild refits one)"
+                    : " (appended)"
+            } else {
+                out += " (full pass: \(d.fullPathReason ?? "?"))"
+            }
             out += "; "
             out += "\(d.newStories.count) new stories, \(d.grownStories.count) grew, \(d.quietStories.count) went quiet"
             if !d.merged.isEmpty { out += ", \(d.merged.count) merged" }
