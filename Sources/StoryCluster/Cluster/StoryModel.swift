@@ -39,8 +39,9 @@ public struct StoryModel: Sendable {
         self.folded = folded
     }
 
-    /// Whether a night may place `adding` more canonical briefs with this model under `config`.
-    public func admits(_ adding: Int, config: StoryConfig) -> Bool {
+    /// Whether a night may place `adding` more canonical briefs with a model fitted under `settingsKey` on `fitted`
+    /// briefs that has `folded` placed since, under `config`.
+    public static func admits(settingsKey: String, fitted: Int, folded: Int, adding: Int, config: StoryConfig) -> Bool {
         settingsKey == config.modelKey && Double(folded + adding) <= config.modelGrowth * Double(fitted)
     }
 }

@@ -121,7 +121,7 @@ enum AppendRun {
             }
             if untimed { return .declined("a stored canonical brief has no publication time") }
             let loading = Date()
-            if let stored = try state.storyModel(config: settings.stories), stored.admits(queries.count, config: settings.stories) {
+            if let stored = try state.storyModel(config: settings.stories, admitting: queries.count) {
                 let stories = try state.storyVectors(from: lo - delta, to: hi + delta)
                 timings.append(("stories", Date().timeIntervalSince(loading)))
                 let placed = StoryClusterer(config: settings.stories).place(queries.map { fresh[$0] }, among: stories.map(\.1),

@@ -316,8 +316,8 @@ public enum NightlyRun {
             if let model = report.stories.model {
                 try StateStore.writeStoryModel(model, stories: report.stories.stories, db)
             } else if let fold {
+                // A fold means every stored canonical brief kept its status, so every stored story stays: none to retire.
                 try fold.write(storyOf: { report.stories.stories[report.stories.storyOf[$0]].id }, db)
-                try db.execute(sql: "DELETE FROM story_vectors WHERE story NOT IN (SELECT id FROM stories WHERE active = 1)")
             } else {
                 try StateStore.dropStoryModel(db)
             }

@@ -5,11 +5,13 @@ import LinearAlgebra
 /// Storage of the `StoryModel` and the stories' `StoryVector`s (schema v3). Floats and hashes are stored as their
 /// little-endian bytes, as signatures are.
 extension StateStore {
-    /// The stored model if there is one fitted under `config`'s settings.
-    public func storyModel(config: StoryConfig) throws -> StoryModel? {
+    /// The stored model if there is one fitted under `config`'s settings that admits `adding` more canonical briefs
+    /// (`StoryModel.admits`). Its small row is checked before the vocabulary and basis (79 MB at 1M briefs) are read.
+    public func storyModel(config: StoryConfig, admitting adding: Int) throws -> StoryModel? {
         try db.read { db -> StoryModel? in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM story_model JOIN story_basis USING (id) WHERE id = 1"),
-                  (row["settings"] as String) == config.modelKey else { return nil }
+            guard let meta = try Row.fetchOne(db, sql: "SELECT settings, fitted, folded FROM story_model WHERE id = 1"),
+                  StoryModel.admits(settingsKey: meta[0], fitted: meta[1], folded: meta[2], adding: adding, config: config),
+                  let row = try Row.fetchOne(db, sql: "SELECT * FROM story_model JOIN story_basis USING (id) WHERE id = 1") else { return nil }
             let termData: Data = row["terms"]
             let terms = termData.isEmpty ? [] : String(decoding: termData, as: UTF8.self).split(separator: "\u{0}", omittingEmptySubsequences: false).map(String.init)
             let hashes: [UInt64] = Self.array(row["hashes"])
@@ -34,22 +36,24 @@ extension StateStore {
     public func storyVectors(from: Double, to: Double) throws -> [(String, StoryVector)] {
         try db.read { db in
             var out: [(String, StoryVector)] = []
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT story, size, time_sum, time_count, first, last, sum FROM story_vectors WHERE last >= ? AND first <= ? ORDER BY story
-                """, arguments: [from, to])
-            while let row = try rows.next() {
-                out.append((row[0], StoryVector(sum: Self.array(row[6]), size: row[1], timeSum: row[2], timeCount: row[3],
-                                                first: row[4], last: row[5])))
-            }
+            let rows = try Row.fetchCursor(db, sql: "SELECT story, \(Self.vectorColumns) FROM story_vectors WHERE last >= ? AND first <= ? ORDER BY story",
+                                           arguments: [from, to])
+            while let row = try rows.next() { out.append((row[0], Self.storyVector(row, from: 1))) }
             return out
         }
     }
 
     /// One story's stored vector, if it has one.
     static func storyVector(_ id: String, _ db: Database) throws -> StoryVector? {
-        try Row.fetchOne(db, sql: "SELECT size, time_sum, time_count, first, last, sum FROM story_vectors WHERE story = ?", arguments: [id]).map { row in
-            StoryVector(sum: array(row[5]), size: row[0], timeSum: row[1], timeCount: row[2], first: row[3], last: row[4])
-        }
+        try Row.fetchOne(db, sql: "SELECT \(vectorColumns) FROM story_vectors WHERE story = ?", arguments: [id]).map { storyVector($0, from: 0) }
+    }
+
+    /// The `story_vectors` columns `storyVector(_:from:)` decodes, in its order.
+    static let vectorColumns = "size, time_sum, time_count, first, last, sum"
+
+    /// A story vector from a row holding `vectorColumns` from column `c` on.
+    static func storyVector(_ row: Row, from c: Int) -> StoryVector {
+        StoryVector(sum: array(row[c + 5]), size: row[c], timeSum: row[c + 1], timeCount: row[c + 2], first: row[c + 3], last: row[c + 4])
     }
 
     /// Replaces the stored model and every story vector (a full clustering).
@@ -98,8 +102,10 @@ extension StateStore {
             """).execute(arguments: [id, v.size, v.timeSum, v.timeCount, v.first, v.last, data(v.sum)])
     }
 
+    /// An array's bytes as stored (signatures, band keys, the model's arrays).
     static func data<T>(_ values: [T]) -> Data { values.withUnsafeBytes { Data($0) } }
 
+    /// An array back from its stored bytes.
     static func array<T: BitwiseCopyable>(_ data: Data) -> [T] {
         let n = data.count / MemoryLayout<T>.stride
         return [T](unsafeUninitializedCapacity: n) { buffer, count in
@@ -139,8 +145,7 @@ struct ModelFold {
     /// new canonical briefs.
     init?(_ report: RunReport, state: StateStore, storedAssignments: [String: StateStore.Assignment], settings: RunSettings,
           lastRun: Int) throws {
-        guard let model = try state.storyModel(config: settings.stories),
-              try state.totals(run: lastRun)?.dedupSettings == settings.dedup.stateKey,
+        guard try state.totals(run: lastRun)?.dedupSettings == settings.dedup.stateKey,
               !report.corpus.files.contains(where: { $0.parsed && state.knownFile($0.path) != nil }) else { return nil }
         let briefs = report.corpus.briefs
         var stored = 0
@@ -151,7 +156,7 @@ struct ModelFold {
         }
         guard stored == storedAssignments.count else { return nil }
         placed = report.dedup.canonicalIndices.filter { storedAssignments[briefs[$0].id] == nil }
-        guard model.admits(placed.count, config: settings.stories) else { return nil }
+        guard let model = try state.storyModel(config: settings.stories, admitting: placed.count) else { return nil }
         var timings: [(String, Double)] = []
         vectors = StoryClusterer(config: settings.stories).place(placed.map { briefs[$0] }, among: [], model: model, timings: &timings).vectors
         times = placed.map { briefs[$0].published?.timeIntervalSince1970 }

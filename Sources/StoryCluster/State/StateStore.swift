@@ -261,7 +261,7 @@ public final class StateStore {
 
     /// Band keys stored as little-endian UInt64s, as the signed integers SQLite holds.
     static func bandKeys(_ data: Data) -> [Int64] {
-        data.withUnsafeBytes { raw in (0..<(raw.count / 8)).map { Int64(bitPattern: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self)) } }
+        array(data)
     }
 
     /// The stored briefs of an unchanged file, or nil.
@@ -448,7 +448,7 @@ extension StateStore {
             """)
         try upsert.execute(arguments: [b.id, b.source, position, b.line, b.title, b.dateline, b.agencies.joined(separator: "/"),
                                        b.ageMinutes, b.published?.timeIntervalSince1970, b.lang.rawValue, b.text, b.outlet, b.url,
-                                       run, signature.withUnsafeBytes { Data($0) }, keys.withUnsafeBytes { Data($0) },
+                                       run, data(signature), data(keys),
                                        canonical, similarity, story])
         // A fresh insert sets the last rowid; an update of a known id does not, so that one is looked up.
         return try known ? Int64.fetchOne(db, sql: "SELECT rowid FROM briefs WHERE id = ?", arguments: [b.id])! : db.lastInsertedRowID
