@@ -52,6 +52,19 @@ public struct StoryConfig: Hashable, Sendable {
         return tfidf
     }
 
+    /// 1/r = (L + L0)/L for a text of L distinct content tokens (at least 1): the length correction its vector's
+    /// similarities get (see `StoryClusterer`), and what bounds the search window.
+    func inverseReliability(_ distinctTokens: Int) -> Float {
+        let l = Float(max(1, distinctTokens))
+        return (l + halfReliableTokens) / l
+    }
+
+    /// The factor a clustering vector is scaled by, 1/√r, for a text of L distinct content tokens.
+    func vectorScale(_ distinctTokens: Int) -> Float {
+        let l = Float(max(1, distinctTokens))
+        return 1 / (l / (l + halfReliableTokens)).squareRoot()
+    }
+
     /// How far around new briefs a nightly run loads stored canonical briefs to place them among: ±(W + 4τ) hours.
     public var attachWindowSeconds: Double { 3600 * (timeWindowHours + 4 * timeDecayHours) }
 
@@ -225,8 +238,7 @@ public struct StoryClusterer: Sendable {
         var v = consume z
         v.normalizeRows()
         for i in 0..<n {
-            let l = Float(max(1, rows.nonZeros(i)))
-            let scale = 1 / (l / (l + config.halfReliableTokens)).squareRoot()
+            let scale = config.vectorScale(rows.nonZeros(i))
             for c in 0..<d { v.values[i * d + c] *= scale }
         }
         let hours = briefs.map { $0.published.map { $0.timeIntervalSince1970 / 3600 } }
@@ -243,10 +255,7 @@ public struct StoryClusterer: Sendable {
     /// the threshold even at the largest length correction maxScale = max 1/r_i, so such pairs can never merge.
     func neighbourGraph(_ z: Matrix, briefs: [Brief], rows: SparseRows, queries: [Bool]? = nil) -> NeighbourGraph {
         let times = briefs.compactMap { $0.published?.timeIntervalSince1970 }
-        let maxScale = (0..<rows.rowCount).map { i -> Float in
-            let l = Float(max(1, rows.nonZeros(i)))
-            return (l + config.halfReliableTokens) / l
-        }.max() ?? 1
+        let maxScale = (0..<rows.rowCount).map { config.inverseReliability(rows.nonZeros($0)) }.max() ?? 1
         return neighbourGraph(z, times: times.count == briefs.count ? times : nil, maxScale: maxScale, queries: queries)
     }
 
@@ -268,9 +277,7 @@ public struct StoryClusterer: Sendable {
         }
         let order = times.indices.sorted { times[$0] != times[$1] ? times[$0] < times[$1] : $0 < $1 }
         let sortedTimes = order.map { times[$0] }
-        var sorted = Matrix(rows: z.rows, columns: z.columns)
-        let d = z.columns
-        for (r, i) in order.enumerated() { for c in 0..<d { sorted.values[r * d + c] = z.values[i * d + c] } }
+        let sorted = z.gathering(order)
         let graph = NearestNeighbours.search(sorted, k: k, columns: { r0, r1 in
             NearestNeighbours.lowerBound(sortedTimes, sortedTimes[r0] - delta)
                 ..< NearestNeighbours.lowerBound(sortedTimes, sortedTimes[r1 - 1] + delta + 0.001)
@@ -402,5 +409,15 @@ public struct StoryClusterer: Sendable {
         var count: [String: Int] = [:]
         for v in values { count[v, default: 0] += 1 }
         return count.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map(\.key)
+    }
+}
+
+extension Matrix {
+    /// Row `order[r]` of this matrix as row r (the rows sorted by time for a banded neighbour search).
+    func gathering(_ order: [Int]) -> Matrix {
+        var out = Matrix(rows: order.count, columns: columns)
+        let d = columns
+        for (r, i) in order.enumerated() { for c in 0..<d { out.values[r * d + c] = values[i * d + c] } }
+        return out
     }
 }

@@ -137,20 +137,17 @@ extension StoryClusterer {
         guard d > 0 else { return ((0..<q).map { .new($0) }, z) }
 
         clock = Date()
+        /// The stories' sums (a sum from the fit lacks the unseen-term columns: zeros), then `briefRows`' rows.
+        func afterStories(_ briefRows: Matrix) -> Matrix {
+            var out = Matrix(rows: s + q, columns: d)
+            for (i, story) in stories.enumerated() { for j in 0..<min(d, story.sum.count) { out.values[i * d + j] = story.sum[j] } }
+            out.values.replaceSubrange((s * d)..<((s + q) * d), with: briefRows.values)
+            return out
+        }
         // Search rows: the stories' centroid directions, then the new briefs.
-        var search = Matrix(rows: s + q, columns: d)
-        search.values.withUnsafeMutableBufferPointer { out in
-            for (i, story) in stories.enumerated() { for j in 0..<min(d, story.sum.count) { out[i * d + j] = story.sum[j] } }
-            z.values.withUnsafeBufferPointer { zv in
-                for j in 0..<(q * d) { out[s * d + j] = zv[j] }
-            }
-        }
+        var search = afterStories(z)
         search.normalizeRows()
-        let scale = distinct.map { l -> Float in
-            let l = Float(max(1, l))
-            return (l + config.halfReliableTokens) / l
-        }
-        var maxScale = scale.max() ?? 1
+        var maxScale = distinct.map(config.inverseReliability).max() ?? 1
         for story in stories where story.size > 0 {
             var norm: Float = 0
             for x in story.sum { norm += x * x }
@@ -193,15 +190,11 @@ extension StoryClusterer {
         }
         vectors.normalizeRows()
         for k in 0..<q {
-            let factor = 1 / (1 / scale[k]).squareRoot()
+            let factor = config.vectorScale(distinct[k])
             for c in 0..<d { vectors.values[k * d + c] *= factor }
         }
         // Linkage rows: the stories' sums (anchored, weighted by their members), then the new briefs.
-        var rows = Matrix(rows: s + q, columns: d)
-        rows.values.withUnsafeMutableBufferPointer { out in
-            for (i, story) in stories.enumerated() { for j in 0..<min(d, story.sum.count) { out[i * d + j] = story.sum[j] } }
-            vectors.values.withUnsafeBufferPointer { vv in for j in 0..<(q * d) { out[s * d + j] = vv[j] } }
-        }
+        let rows = afterStories(vectors)
         let weights = AverageLinkage.RowWeights(
             size: stories.map { Int32($0.size) } + [Int32](repeating: 1, count: q),
             timeSum: stories.map(\.timeSum) + briefs.map { ($0.published?.timeIntervalSince1970 ?? 0) / 3600 },
@@ -248,7 +241,7 @@ extension StoryClusterer {
     /// the new briefs within the search window: two banded searches, merged. One search over all rows in time order
     /// found every block holding a new brief and paid for the stories' own neighbours (1.2 s of a 6 s night at 1M).
     func placementNeighbours(_ search: Matrix, stories s: Int, times: [Double]?, maxScale: Float) -> NeighbourGraph {
-        let n = search.rows, d = search.columns
+        let n = search.rows
         let flags = (0..<n).map { $0 >= s }
         guard let times, !config.usesApproximateSearch(for: n) else {
             return neighbourGraph(search, times: times, maxScale: maxScale, queries: flags)
@@ -257,8 +250,7 @@ extension StoryClusterer {
         let byTime = { (a: Int, b: Int) in times[a] != times[b] ? times[a] < times[b] : a < b }
         let order = (0..<s).sorted(by: byTime) + (s..<n).sorted(by: byTime)
         let sortedTimes = order.map { times[$0] }
-        var sorted = Matrix(rows: n, columns: d)
-        for (r, i) in order.enumerated() { for c in 0..<d { sorted.values[r * d + c] = search.values[i * d + c] } }
+        let sorted = search.gathering(order)
         let storyTimes = Array(sortedTimes[0..<s]), briefTimes = Array(sortedTimes[s...])
         // A block may straddle the last stories and the first new briefs; only its new briefs' lists are used.
         func band(_ values: [Double], from offset: Int) -> (Int, Int) -> Range<Int> {
