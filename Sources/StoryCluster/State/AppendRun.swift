@@ -121,17 +121,14 @@ enum AppendRun {
             }
             if untimed { return .declined("a stored canonical brief has no publication time") }
             let loading = Date()
+            // Each way gives the new briefs' placements and the story id of each anchor they can join.
+            let placement: [StoryClusterer.Placement], anchorStory: [String]
             if let stored = try state.storyModel(config: settings.stories, admitting: queries.count) {
                 let stories = try state.storyVectors(from: lo - delta, to: hi + delta)
                 timings.append(("stories", Date().timeIntervalSince(loading)))
                 let placed = StoryClusterer(config: settings.stories).place(queries.map { fresh[$0] }, among: stories.map(\.1),
                                                                             model: stored, timings: &timings)
-                for (k, i) in queries.enumerated() {
-                    switch placed.placement[k] {
-                    case .anchor(let s): storyOfNew[i] = stories[s].0
-                    case .new(let cluster): newLabel[i] = cluster
-                    }
-                }
+                (placement, anchorStory) = (placed.placement, stories.map(\.0))
                 model = stored.tfidf
                 clustered = stories.count + queries.count
                 storyModel = stored
@@ -171,11 +168,12 @@ enum AppendRun {
                 clustered = subset.count
                 let placed = try StoryClusterer(config: settings.stories).attach(subset, anchors: initial, timings: &timings)
                 model = placed.model
-                for (k, i) in queries.enumerated() {
-                    switch placed.placement[window.count + k] {
-                    case .anchor(let label): storyOfNew[i] = storyOfLabel[label]
-                    case .new(let cluster): newLabel[i] = cluster
-                    }
+                (placement, anchorStory) = (Array(placed.placement[window.count...]), storyOfLabel)
+            }
+            for (k, i) in queries.enumerated() {
+                switch placement[k] {
+                case .anchor(let a): storyOfNew[i] = anchorStory[a]
+                case .new(let cluster): newLabel[i] = cluster
                 }
             }
         }
