@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import LinearAlgebra
 
 /// The nightly path for the common night — new files arrived, nothing known changed — reading only what the new
 /// briefs touch instead of the whole history.
@@ -108,9 +107,7 @@ enum AppendRun {
         var clustered = 0
         // With a stored model that admits them, new briefs are placed among the stories' sums (`StoryModel`):
         // their vectors are added to the sums at the commit. Otherwise the window is re-embedded and the model dropped.
-        var storyModel: StoryModel?
-        var storyVectors: [String: StoryVector] = [:]
-        var placedVectors = Matrix(rows: 0, columns: 0)
+        var fold: ModelFold?
         if !queries.isEmpty {
             let times = newCanonical.compactMap { fresh[$0].published?.timeIntervalSince1970 }
             guard times.count == newCanonical.count, let lo = times.min(), let hi = times.max() else { return .declined("a new brief has no publication time") }
@@ -131,9 +128,9 @@ enum AppendRun {
                 (placement, anchorStory) = (placed.placement, stories.map(\.0))
                 model = stored.tfidf
                 clustered = stories.count + queries.count
-                storyModel = stored
-                storyVectors = Dictionary(stories, uniquingKeysWith: { a, _ in a })
-                placedVectors = placed.vectors
+                fold = ModelFold(model: stored, placed: queries, vectors: placed.vectors,
+                                 times: queries.map { fresh[$0].published?.timeIntervalSince1970 },
+                                 loaded: Dictionary(stories, uniquingKeysWith: { a, _ in a }))
             } else {
                 let stored = try state.db.read { db -> [(Brief, String)] in
                     // Only what clustering reads (headline, text, dateline, time), by column index: the window is a third
@@ -303,7 +300,7 @@ enum AppendRun {
                              filesParsed: corpus.files.filter(\.parsed).count, filesReused: corpus.files.filter { !$0.parsed }.count,
                              filesMissing: missing, newBriefs: newIds, newStories: newStories, grownStories: grown,
                              quietStories: quiet, merged: retired, path: "append",
-                             storyPlacement: queries.isEmpty ? nil : storyModel != nil ? "model" : "window")
+                             storyPlacement: queries.isEmpty ? nil : fold != nil ? "model" : "window")
         // The history's totals move by what changed in the touched stories (every duplicate group lies in one story).
         func counts(_ list: [(id: String, canonical: String)]) -> (removed: Int, groups: Int) {
             let dups = list.filter { $0.id != $0.canonical }
@@ -353,11 +350,9 @@ enum AppendRun {
             for (old, into) in retired {
                 try db.execute(sql: "UPDATE stories SET active = 0, merged_into = ? WHERE id = ?", arguments: [into, old])
             }
-            if let storyModel {
+            if let fold {
                 // The placed briefs' vectors join their stories' sums.
-                try ModelFold(model: storyModel, placed: queries, vectors: placedVectors,
-                              times: queries.map { fresh[$0].published?.timeIntervalSince1970 })
-                    .write(storyOf: { storyOfBrief[fresh[$0].id] }, loaded: storyVectors, db)
+                try fold.write(storyOf: { storyOfBrief[fresh[$0].id] }, db)
             } else if !queries.isEmpty {
                 try StateStore.dropStoryModel(db)
             }

@@ -128,13 +128,16 @@ struct ModelFold {
     var vectors: Matrix
     /// Publication times of `placed` (seconds since 1970).
     var times: [Double?]
+    /// Story sums the run already read, by story id (the others are read at the commit).
+    var loaded: [String: StoryVector] = [:]
 
-    /// A fold of vectors an append night computed while placing its briefs.
-    init(model: StoryModel, placed: [Int], vectors: Matrix, times: [Double?]) {
+    /// A fold of vectors an append night computed while placing its briefs among the `loaded` stories.
+    init(model: StoryModel, placed: [Int], vectors: Matrix, times: [Double?], loaded: [String: StoryVector]) {
         self.model = model
         self.placed = placed
         self.vectors = vectors
         self.times = times
+        self.loaded = loaded
     }
 
     /// The fold for a full path without `--rebuild`, which places new briefs by re-embedding their window: their
@@ -163,9 +166,9 @@ struct ModelFold {
         self.model = model
     }
 
-    /// Adds the vectors to the stories' sums (`storyOf` gives a placed brief's story id; `loaded` holds sums already
-    /// read) and counts the briefs as folded.
-    func write(storyOf: (Int) -> String?, loaded: [String: StoryVector] = [:], _ db: Database) throws {
+    /// Adds the vectors to the stories' sums (`storyOf` gives a placed brief's story id) and counts the briefs as
+    /// folded.
+    func write(storyOf: (Int) -> String?, _ db: Database) throws {
         let d = vectors.columns
         var updated: [String: StoryVector] = [:]
         try vectors.values.withUnsafeBufferPointer { rows in
