@@ -12,8 +12,8 @@ struct CorpusOptions: ParsableArguments {
     @Argument(help: "Corpus folder (walked recursively, hidden files skipped) or a single .txt/.jsonl file.")
     var corpus: String
 
-    @Option(help: "Skip JSON lines and page lines longer than this many bytes (default 8 MiB).")
-    var maxLineBytes: Int?
+    @Option(help: settingHelp("max-line-bytes"))
+    var maxLineBytes: String?
 
     @Flag(name: .shortAndLong, help: "Print nothing on stderr but errors.")
     var quiet = false
@@ -21,15 +21,20 @@ struct CorpusOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Log each stage and its timing on stderr.")
     var verbose = false
 
-    func validate() throws {
-        if let m = maxLineBytes, m <= 0 { throw ValidationError("--max-line-bytes must be positive") }
+    /// The settings: defaults, `--config`, then flags (this group's `--max-line-bytes` among them), all checked by
+    /// the library's settings table. Subcommands without setting flags pass nil.
+    func settings(_ settingsOptions: SettingsOptions?) throws -> RunSettings {
+        if let settingsOptions { return try settingsOptions.settings(maxLineBytes: maxLineBytes) }
+        var s = RunSettings()
+        if let maxLineBytes { try s.apply([(Setting.named("max-line-bytes")!, .text(maxLineBytes))]) { _ in "--max-line-bytes" } }
+        return s
     }
 
-    /// The reader for these options: `--max-line-bytes` wins over the settings (defaults or `--config`).
+    /// The reader for these settings.
     func reader(_ settings: RunSettings, guessLanguage: Bool = true) -> CorpusReader {
         var reader = CorpusReader()
         reader.guessLanguage = guessLanguage
-        reader.maxLineBytes = maxLineBytes ?? settings.maxLineBytes
+        reader.maxLineBytes = settings.maxLineBytes
         return reader
     }
 
@@ -40,11 +45,8 @@ struct CorpusOptions: ParsableArguments {
     }
 
     /// Reads the corpus, printing each skip on stderr unless quiet.
-    func read(_ settings: RunSettings = RunSettings(), guessLanguage: Bool = true) throws -> Corpus {
-        let result: Corpus
-        do { result = try reader(settings, guessLanguage: guessLanguage).read(corpus) } catch let e as StoryClusterError {
-            throw CLIFailure(message: e.description, code: ExitStatus.failure)
-        }
+    func read(_ settings: RunSettings, guessLanguage: Bool = true) throws -> Corpus {
+        let result = try reader(settings, guessLanguage: guessLanguage).read(corpus)
         reportSkipped(result)
         return result
     }
@@ -68,107 +70,74 @@ struct OutputOptions: ParsableArguments {
         do {
             try Data(bytes).write(to: url, options: .atomic)
         } catch {
-            throw CLIFailure(message: "\(output): cannot write report: \(error.localizedDescription)", code: ExitStatus.failure)
+            throw StoryClusterError("\(output): cannot write report: \(error.localizedDescription)")
         }
     }
 }
 
-/// Every tunable setting as an optional flag: unset flags fall back to `--config FILE`, then to the defaults.
+/// The help line of a setting's flag, from the settings table (so flags, config file and defaults never disagree).
+func settingHelp(_ flag: String) -> ArgumentHelp {
+    let s = Setting.named(flag)!
+    return ArgumentHelp("\(s.key): \(s.help); \(s.rangeText) (default \(s.defaultText)).")
+}
+
+/// Every tunable setting that has a flag: unset flags fall back to `--config FILE`, then to the defaults. Values are
+/// taken as text and checked by the library's settings table (`Setting.all`), the one place ranges live.
 struct SettingsOptions: ParsableArguments {
     @Option(help: "YAML (or JSON) settings file; see `storycluster config --print-defaults`. Flags override it.")
     var config: String?
 
-    @Option(help: "Dedup: minimum Jaccard similarity of shingle sets to a group's canonical brief, in (0, 1] (default 0.8).")
-    var threshold: Double?
-
-    @Option(help: "Dedup: shingle kind, word or char (default word).")
-    var shingle: String?
-
-    @Option(help: "Dedup: words per word shingle (default 3), bytes per character shingle (default 5).")
-    var shingleSize: Int?
-
-    @Option(help: "Dedup: MinHash permutations, a multiple of 8 (default 128).")
-    var permutations: Int?
-
-    @Option(help: "Dedup: LSH BANDSxROWS, e.g. 16x8 (default: chosen from threshold and permutations).")
+    @Option(help: settingHelp("threshold")) var threshold: String?
+    @Option(help: settingHelp("shingle")) var shingle: String?
+    @Option(help: settingHelp("shingle-size")) var shingleSize: String?
+    @Option(help: settingHelp("permutations")) var permutations: String?
+    @Option(help: "dedup.bands and dedup.rows as BANDSxROWS, e.g. 16x8 (default: chosen from threshold and permutations).")
     var lsh: String?
+    @Option(help: settingHelp("story-threshold")) var storyThreshold: String?
+    @Option(help: settingHelp("dimensions")) var dimensions: String?
+    @Option(help: settingHelp("power-iterations")) var powerIterations: String?
+    @Option(help: settingHelp("approximate-above")) var approximateAbove: String?
+    @Option(help: settingHelp("time-window")) var timeWindow: String?
+    @Flag(help: settingHelp("bigrams")) var bigrams = false
+    @Option(help: settingHelp("name-boost")) var nameBoost: String?
+    @Flag(help: settingHelp("dateline-terms")) var datelineTerms = false
 
-    @Option(help: "Stories: merge while the length-corrected average similarity is at least this (default 1.1).")
-    var storyThreshold: Float?
-
-    @Option(help: "Stories: SVD dimensions (default: 100·√(briefs/2500), clamped to 100…400).")
-    var dimensions: Int?
-
-    @Option(help: "Stories: SVD power iterations (default: 3 up to 2,500 briefs, 0 from 10,000).")
-    var powerIterations: Int?
-
-    @Option(help: "Stories: canonical briefs above which the neighbour search is approximate (default 50000).")
-    var approximateAbove: Int?
-
-    @Option(help: "Stories: hours within which publication times do not penalise a merge (default 48).")
-    var timeWindow: Double?
-
-    @Flag(help: "Stories: also use pairs of consecutive words as terms (off by default).")
-    var bigrams = false
-
-    @Option(help: "Stories: extra weight for names written with a capital mid-sentence, e.g. 1 (default 0: off).")
-    var nameBoost: Float?
-
-    @Flag(help: "Stories: add each brief's dateline place to the text clustered (off by default).")
-    var datelineTerms = false
-
-    func validate() throws {
-        if let s = shingle, ShingleConfig.Kind(rawValue: s) == nil { throw ValidationError("--shingle must be word or char") }
-        if let l = lsh, Self.parseLSH(l) == nil { throw ValidationError("--lsh must be BANDSxROWS, e.g. 16x8, got \(l)") }
+    /// The flags given, as (setting, value) in table order.
+    func given(maxLineBytes: String? = nil) throws -> [(Setting, SettingValue)] {
+        var raw: [String: SettingValue] = [:]
+        raw["max-line-bytes"] = maxLineBytes.map(SettingValue.text)
+        raw["threshold"] = threshold.map(SettingValue.text)
+        raw["shingle"] = shingle.map(SettingValue.text)
+        raw["shingle-size"] = shingleSize.map(SettingValue.text)
+        raw["permutations"] = permutations.map(SettingValue.text)
+        raw["story-threshold"] = storyThreshold.map(SettingValue.text)
+        raw["dimensions"] = dimensions.map(SettingValue.text)
+        raw["power-iterations"] = powerIterations.map(SettingValue.text)
+        raw["approximate-above"] = approximateAbove.map(SettingValue.text)
+        raw["time-window"] = timeWindow.map(SettingValue.text)
+        raw["name-boost"] = nameBoost.map(SettingValue.text)
+        if bigrams { raw["bigrams"] = .bool(true) }
+        if datelineTerms { raw["dateline-terms"] = .bool(true) }
+        if let lsh {
+            let parts = lsh.lowercased().split(separator: "x", omittingEmptySubsequences: false)
+            guard parts.count == 2 else { throw StoryClusterError.usage("--lsh must be BANDSxROWS, e.g. 16x8, got \(lsh)") }
+            raw["dedup.bands"] = .text(String(parts[0]))
+            raw["dedup.rows"] = .text(String(parts[1]))
+        }
+        // Table order puts the shingle kind (which resets the size to its default) before an explicit size.
+        return Setting.all.compactMap { s in (s.flag.flatMap { raw[$0] } ?? raw[s.key]).map { (s, $0) } }
     }
 
-    static func parseLSH(_ text: String) -> LSHParams? {
-        let parts = text.lowercased().split(separator: "x").compactMap { Int($0) }
-        guard parts.count == 2, parts[0] > 0, parts[1] > 0 else { return nil }
-        return LSHParams(bands: parts[0], rows: parts[1])
-    }
-
-    /// Defaults, then the config file, then flags.
-    func settings() throws -> RunSettings {
+    /// Defaults, then the config file, then flags; every value checked against the settings table.
+    func settings(maxLineBytes: String? = nil) throws -> RunSettings {
         var s = RunSettings()
         if let config { s = try ConfigFile.load(config, into: s) }
-        if let v = threshold { s.dedup.threshold = v }
-        if let v = shingle, let kind = ShingleConfig.Kind(rawValue: v) {
-            s.dedup.shingles = ShingleConfig(kind: kind, size: kind == .word ? 3 : 5)
+        try s.apply(given(maxLineBytes: maxLineBytes)) { setting in
+            setting.flag.map { "--\($0)" } ?? "--lsh (\(setting.key))"
         }
-        if let v = shingleSize { s.dedup.shingles.size = v }
-        if let v = permutations { s.dedup.permutations = v }
-        if let v = lsh { s.dedup.lsh = Self.parseLSH(v) }
-        if let v = storyThreshold { s.stories.threshold = v }
-        if let v = dimensions { s.stories.dimensions = v }
-        if let v = timeWindow { s.stories.timeWindowHours = v }
-        if let v = powerIterations { s.stories.powerIterations = v }
-        if let v = approximateAbove { s.stories.approximateAbove = v }
-        if bigrams { s.stories.bigrams = true }
-        if let v = nameBoost { s.stories.nameBoost = v }
-        if datelineTerms { s.stories.datelineTerms = true }
-        try ConfigFile.validate(s, path: "command line")
+        try s.validate(origin: "command line")
         return s
     }
-}
-
-/// Exit statuses documented in the README.
-enum ExitStatus {
-    /// Everything was read.
-    static let ok: Int32 = 0
-    /// A fatal error: the corpus path does not exist, the output cannot be written.
-    static let failure: Int32 = 1
-    /// The run completed, but some input was skipped (each skip was reported).
-    static let partial: Int32 = 3
-    /// The corpus held no briefs at all.
-    static let noBriefs: Int32 = 4
-}
-
-/// A fatal, user-facing failure with its exit status.
-struct CLIFailure: Error, CustomStringConvertible {
-    var message: String
-    var code: Int32
-    var description: String { message }
 }
 
 /// Writes to stderr, and knows whether the terminal wants colour and progress.
@@ -234,7 +203,7 @@ final class Progress: @unchecked Sendable {
 func finish(_ corpus: Corpus, briefs: Int? = nil) throws {
     if (briefs ?? corpus.briefs.count) == 0 {
         Console.error("storycluster: no briefs found in the corpus")
-        throw ExitCode(ExitStatus.noBriefs)
+        throw ExitCode(ExitStatus.noBriefs.rawValue)
     }
-    if corpus.hasLosses { throw ExitCode(ExitStatus.partial) }
+    if corpus.hasLosses { throw ExitCode(ExitStatus.partial.rawValue) }
 }

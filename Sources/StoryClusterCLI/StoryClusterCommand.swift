@@ -17,9 +17,9 @@ struct StoryClusterCommand: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
-        } catch let failure as CLIFailure {
-            Console.error("storycluster: \(failure.message)")
-            Foundation.exit(failure.code)
+        } catch let failure as StoryClusterError {
+            Console.error("storycluster: \(failure.description)")
+            Foundation.exit(failure.exitCode)
         } catch {
             exit(withError: error)
         }
@@ -39,9 +39,10 @@ func makeLogger(_ options: CorpusOptions) -> Logger {
 }
 
 /// Reads the corpus and runs the whole pipeline with the resolved settings, reporting progress on a terminal.
-func runPipeline(_ corpusOptions: CorpusOptions, _ settingsOptions: SettingsOptions) throws -> RunReport {
+func runPipeline(_ corpusOptions: CorpusOptions, _ settingsOptions: SettingsOptions) throws -> (Pipeline, RunReport) {
     let logger = makeLogger(corpusOptions)
-    let settings = try settingsOptions.settings()
+    let settings = try corpusOptions.settings(settingsOptions)
+    let pipeline = try Pipeline(settings: settings)
     let progress = Progress(enabled: Console.stderrIsTerminal && !corpusOptions.quiet)
     defer { progress.finish() }
     progress.begin("read", items: 0)
@@ -49,11 +50,11 @@ func runPipeline(_ corpusOptions: CorpusOptions, _ settingsOptions: SettingsOpti
     let corpus = try corpusOptions.read(settings)
     let readSeconds = Date().timeIntervalSince(start)
     logger.info("read \(corpus.briefs.count) briefs from \(corpus.filesRead) files in \(String(format: "%.3f", readSeconds)) s")
-    let report = try RunReport.make(corpusPath: corpusOptions.corpus, corpus: corpus, settings: settings, readSeconds: readSeconds) { stage in
+    let report = try pipeline.run(corpusPath: corpusOptions.corpus, corpus: corpus, readSeconds: readSeconds) { stage in
         progress.begin(stage, items: corpus.briefs.count)
     }
     for (stage, seconds) in report.timings { logger.info("\(stage): \(String(format: "%.3f", seconds)) s") }
-    return report
+    return (pipeline, report)
 }
 
 /// `storycluster run`: the main job.
@@ -95,7 +96,7 @@ struct Run: ParsableCommand {
             report = try runWithState(state)
         } else {
             guard !rebuild && !sinceLast && !forgetMissing else { throw ValidationError("--rebuild, --since-last and --forget-missing need --state") }
-            report = try runPipeline(corpusOptions, settingsOptions)
+            report = try runPipeline(corpusOptions, settingsOptions).1
         }
         report.sinceLast = sinceLast
         switch outputOptions.format {
@@ -114,17 +115,15 @@ extension Run {
     /// The nightly path: open (and lock) the state, reuse unchanged files, commit in one transaction.
     func runWithState(_ path: String) throws -> RunReport {
         let logger = makeLogger(corpusOptions)
-        let settings = try settingsOptions.settings()
+        let settings = try corpusOptions.settings(settingsOptions)
+        let pipeline = try Pipeline(settings: settings)
         let progress = Progress(enabled: Console.stderrIsTerminal && !corpusOptions.quiet)
         defer { progress.finish() }
-        let report: RunReport, delta: RunDelta
-        do {
-            // A bad, locked or damaged state (found on open or during the run) is a clean exit with its status.
-            let store = try StateStore(path: path)
-            (report, delta) = try NightlyRun.run(corpusPath: corpusOptions.corpus, state: store, reader: corpusOptions.reader(settings), settings: settings,
-                                                 rebuild: rebuild, forgetMissing: forgetMissing, sinceLast: sinceLast) { stage in progress.begin(stage, items: 0) }
-        } catch let e as StateError {
-            throw CLIFailure(message: e.description, code: e.exitCode)
+        // A bad, locked or damaged state (found on open or during the run) is a `StoryClusterError` with its status.
+        let store = try StateStore(path: path)
+        let (report, delta) = try pipeline.run(corpusPath: corpusOptions.corpus, state: store, reader: corpusOptions.reader(settings),
+                                               rebuild: rebuild, forgetMissing: forgetMissing, sinceLast: sinceLast) { stage in
+            progress.begin(stage, items: 0)
         }
         corpusOptions.reportSkipped(report.corpus)
         logger.info("run \(delta.runId): \(delta.filesParsed) files parsed, \(delta.filesReused) reused, \(delta.newBriefs.count) new briefs")
@@ -142,14 +141,10 @@ struct Ingest: ParsableCommand {
     @OptionGroup var outputOptions: OutputOptions
 
     func run() throws {
-        let corpus = try corpusOptions.read()
+        let corpus = try corpusOptions.read(corpusOptions.settings(nil))
         switch outputOptions.format {
         case .json:
-            var w = JSONWriter()
-            w.beginObject()
-            CorpusJSON.writeCorpus(corpus, to: &w)
-            w.endObject()
-            try outputOptions.emit(w.bytes + [0x0A])
+            try outputOptions.emit(DedupReport.ingestJSON(corpus))
         case .text:
             try outputOptions.emit(Array((TextReport.summary(corpus, seconds: 0) + "\n" + TextReport.briefList(corpus)).utf8))
         case .csv, .html:
@@ -169,39 +164,27 @@ struct Dedup: ParsableCommand {
 
     func run() throws {
         let logger = makeLogger(corpusOptions)
-        let settings = try settingsOptions.settings()
+        let settings = try corpusOptions.settings(settingsOptions)
+        let pipeline = try Pipeline(settings: settings)
         let start = Date()
         // Languages are never shown by `dedup`: skipping the guess saves a pass over every text.
         let corpus = try corpusOptions.read(settings, guessLanguage: false)
         logger.info("read \(corpus.briefs.count) briefs in \(String(format: "%.3f", Date().timeIntervalSince(start))) s")
-        let dedup = Deduplicator(config: settings.dedup).run(corpus.briefs)
+        let dedup = pipeline.deduplicator.run(corpus.briefs)
         let s = dedup.stats
         logger.info("sign \(String(format: "%.3f", s.signSeconds)) s, lsh \(String(format: "%.3f", s.lshSeconds)) s, group \(String(format: "%.3f", s.groupSeconds)) s")
         switch outputOptions.format {
         case .json:
-            var w = JSONWriter()
-            w.beginObject()
-            DedupJSON.writeGroups(dedup, briefs: corpus.briefs, to: &w)
-            DedupJSON.writeStats(dedup.stats, to: &w)
-            w.key("skipped")
-            w.beginArray()
-            for s in corpus.skipped { CorpusJSON.write(s, to: &w) }
-            w.endArray()
-            w.endObject()
-            try outputOptions.emit(w.bytes + [0x0A])
+            try outputOptions.emit(DedupReport.json(corpus, dedup))
             logger.info("written at \(String(format: "%.3f", Date().timeIntervalSince(start))) s")
         case .text:
-            var text = TextReport.summary(corpus, seconds: Date().timeIntervalSince(start))
-            text += ", \(s.duplicatesRemoved) duplicates (\(s.exactDuplicates) exact) in \(dedup.groups.count) groups"
-            text += "; LSH \(s.bands)×\(s.rows), \(s.candidatePairs) candidates, \(s.verifiedPairs) verified\n\n"
-            text += TextReport.duplicateGroups(dedup, briefs: corpus.briefs)
-            try outputOptions.emit(Array(text.utf8))
+            try outputOptions.emit(Array(DedupReport.text(corpus, dedup, seconds: Date().timeIntervalSince(start)).utf8))
         case .csv, .html:
             throw ValidationError("dedup prints text or json; use run for csv and html")
         }
         // Exit here rather than return: tearing down every brief and signature costs more than the grouping.
         do { try finish(corpus) } catch let code as ExitCode { Foundation.exit(code.rawValue) }
-        Foundation.exit(ExitStatus.ok)
+        Foundation.exit(ExitStatus.ok.rawValue)
     }
 }
 
@@ -214,6 +197,6 @@ struct ConfigCommand: ParsableCommand {
 
     func run() throws {
         guard printDefaults else { throw ValidationError("use --print-defaults") }
-        print(ConfigFile.template)
+        print(Setting.template, terminator: "")
     }
 }

@@ -196,7 +196,7 @@ import Testing
         for s in samples {
             let bytes = Array(s.utf8)
             let ascii = Boilerplate.asciiDatelineEnd(bytes)
-            let scalar = PageParser.matchDateline(Array(s.unicodeScalars), at: 0)?.end
+            let scalar = WireMarkers.matchDateline(Array(s.unicodeScalars), at: 0)?.end
             if bytes.allSatisfy({ $0 < 0x80 }) { #expect(ascii == scalar, "\(s)") }
         }
     }

@@ -46,7 +46,7 @@ import Testing
     @Test func htmlEmbedsTheRunSafely() throws {
         let hostile = Brief(id: "x", source: "s", title: "</script><script>alert(1)</script>", text: "<!--<script> text")
         let corpus = Corpus(briefs: [hostile, Brief(id: "y", source: "s", text: "other brief entirely")], filesRead: 1)
-        let report = try RunReport.make(corpusPath: "c", corpus: corpus, settings: RunSettings(), readSeconds: 0)
+        let report = try Pipeline(settings: RunSettings()).run(corpusPath: "c", corpus: corpus, readSeconds: 0)
         let html = report.html()
         #expect(!html.contains("/*STORYCLUSTER_DATA*/"))
         #expect(!html.contains("</script><script>alert"))

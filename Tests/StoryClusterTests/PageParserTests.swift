@@ -81,10 +81,10 @@ import Testing
     }
 
     @Test func lowercaseOrLongRunsAreNotDatelines() {
-        #expect(PageParser.matchDateline(Array("Paris (AFP) - x".unicodeScalars), at: 0) == nil)
-        #expect(PageParser.matchDateline(Array("PARIS AFP - x".unicodeScalars), at: 0) == nil)
-        #expect(PageParser.matchDateline(Array("PARIS (AFP) x".unicodeScalars), at: 0) == nil)
-        #expect(PageParser.matchDateline(Array("'S-HERTOGENBOSCH (ANP) - x".unicodeScalars), at: 0) == nil)  // must open with a letter
-        #expect(PageParser.matchDateline(Array("S-HERTOGENBOSCH (ANP) - x".unicodeScalars), at: 0)?.place == "S-HERTOGENBOSCH")
+        #expect(WireMarkers.matchDateline(Array("Paris (AFP) - x".unicodeScalars), at: 0) == nil)
+        #expect(WireMarkers.matchDateline(Array("PARIS AFP - x".unicodeScalars), at: 0) == nil)
+        #expect(WireMarkers.matchDateline(Array("PARIS (AFP) x".unicodeScalars), at: 0) == nil)
+        #expect(WireMarkers.matchDateline(Array("'S-HERTOGENBOSCH (ANP) - x".unicodeScalars), at: 0) == nil)  // must open with a letter
+        #expect(WireMarkers.matchDateline(Array("S-HERTOGENBOSCH (ANP) - x".unicodeScalars), at: 0)?.place == "S-HERTOGENBOSCH")
     }
 }

@@ -20,7 +20,7 @@ import Testing
     static func run(_ corpus: URL, state: URL, forgetMissing: Bool = false, sinceLast: Bool = false,
                     settings: RunSettings = RunSettings()) throws -> (RunReport, RunDelta) {
         let store = try StateStore(path: state.path)
-        return try NightlyRun.run(corpusPath: corpus.path, state: store, reader: CorpusReader(), settings: settings,
+        return try Pipeline(settings: settings).run(corpusPath: corpus.path, state: store, reader: CorpusReader(),
                                   forgetMissing: forgetMissing, sinceLast: sinceLast)
     }
 
@@ -68,7 +68,7 @@ import Testing
         let (second, d2) = try Self.run(corpus, state: state)
         #expect(d2.runId == 2 && d2.previousRunId == 1 && d2.filesParsed == 28 && d2.filesReused == 20)
         // Same duplicate groups and stories as a stateless run over the same files.
-        let scratch = try RunReport.make(corpusPath: corpus.path, corpus: CorpusReader().read(corpus.path), settings: RunSettings(), readSeconds: 0)
+        let scratch = try Pipeline(settings: RunSettings()).run(corpusPath: corpus.path, corpus: CorpusReader().read(corpus.path), readSeconds: 0)
         #expect(Self.groups(second) == Self.groups(scratch))
         let ids = second.corpus.briefs.map(\.id)
         let a = ids.indices.map { second.stories.storyOf[$0] }, b = ids.indices.map { scratch.stories.storyOf[$0] }
@@ -96,10 +96,10 @@ import Testing
             var (night, delta) = try Self.run(corpus, state: state, sinceLast: true)
             night.delta = delta
             night.sinceLast = true
-            #expect(delta.path == "append" && night.history != nil, "pages \(pages): \(delta.fullPathReason ?? "")")
+            #expect(delta.path == .append && night.history != nil, "pages \(pages): \(delta.fullPathReason ?? "")")
             // 14 pages on 20 is more growth than the stored model admits (`StoryConfig.modelGrowth`): the window is
             // re-embedded and the model, whose sums no longer cover the stories, is dropped.
-            #expect(delta.storyPlacement == "window")
+            #expect(delta.storyPlacement == .window)
             #expect(try Self.storyModel(state) == nil)
             #expect(delta.filesParsed == 14 && delta.filesReused == pages - 14 && delta.newBriefs.count > 0)
             #expect(!delta.newStories.isEmpty && !delta.grownStories.isEmpty)
@@ -115,7 +115,7 @@ import Testing
         }
         #expect(try Self.bandIndexIsConsistent(state))
         // Duplicate groups identical to a from-scratch run over all 48 pages; stories agree at B-cubed F1 >= 0.98.
-        let scratch = try RunReport.make(corpusPath: corpus.path, corpus: CorpusReader().read(corpus.path), settings: RunSettings(), readSeconds: 0)
+        let scratch = try Pipeline(settings: RunSettings()).run(corpusPath: corpus.path, corpus: CorpusReader().read(corpus.path), readSeconds: 0)
         let (canonical, story) = try Self.stored(state)
         let briefs = scratch.corpus.briefs
         let scratchCanonical = Dictionary(uniqueKeysWithValues: briefs.indices.map { (briefs[$0].id, briefs[scratch.dedup.canonicalOf[$0]].id) })
@@ -159,7 +159,7 @@ import Testing
         let state = dir.appendingPathComponent("state.sqlite")
         let corpus = try Self.corpus(42, in: dir)
         let (first, d1) = try Self.run(corpus, state: state, sinceLast: true)
-        #expect(d1.path == "full" && d1.storyPlacement == "fit")
+        #expect(d1.path == .full && d1.storyPlacement == .fit)
         let fitted = try #require(try Self.storyModel(state))
         #expect(fitted.fitted == first.dedup.canonicalIndices.count && fitted.folded == 0)
         #expect(fitted.sizes == (try Self.canonicalPerStory(state)))
@@ -170,13 +170,13 @@ import Testing
 
         _ = try Self.corpus(48, in: dir)
         let (night, d2) = try Self.run(corpus, state: state, sinceLast: true)
-        #expect(d2.path == "append" && d2.storyPlacement == "model", "\(d2.fullPathReason ?? "")")
+        #expect(d2.path == .append && d2.storyPlacement == .model, "\(d2.fullPathReason ?? "")")
         #expect(!d2.newStories.isEmpty && !d2.grownStories.isEmpty)
         let model = try #require(try Self.storyModel(state))
         #expect(model.fitted == fitted.fitted && model.folded > 0 && model.folded <= night.corpus.briefs.count)
         #expect(model.sizes == (try Self.canonicalPerStory(state)), "a story's vector sums exactly its canonical briefs")
         // Duplicate groups identical to a from-scratch run; stories agree with it at B-cubed F1 >= 0.98.
-        let scratch = try RunReport.make(corpusPath: corpus.path, corpus: CorpusReader().read(corpus.path), settings: RunSettings(), readSeconds: 0)
+        let scratch = try Pipeline(settings: RunSettings()).run(corpusPath: corpus.path, corpus: CorpusReader().read(corpus.path), readSeconds: 0)
         let (canonical, story) = try Self.stored(state)
         let briefs = scratch.corpus.briefs
         let scratchCanonical = Dictionary(uniqueKeysWithValues: briefs.indices.map { (briefs[$0].id, briefs[scratch.dedup.canonicalOf[$0]].id) })
@@ -187,7 +187,7 @@ import Testing
 
         // The same night on the full path (no --since-last) re-embeds the window and adds the new briefs to the sums.
         let (_, d5) = try Self.run(corpus, state: full)
-        #expect(d5.path == "full" && d5.storyPlacement == "window")
+        #expect(d5.path == .full && d5.storyPlacement == .window)
         let folded = try #require(try Self.storyModel(full))
         #expect(try folded.folded > 0 && folded.sizes == Self.canonicalPerStory(full))
 
@@ -195,12 +195,12 @@ import Testing
         var other = RunSettings()
         other.stories.smoothing = 2
         let (_, d3) = try Self.run(corpus, state: before, sinceLast: true, settings: other)
-        #expect(d3.path == "append" && d3.storyPlacement == "window")
+        #expect(d3.path == .append && d3.storyPlacement == .window)
         #expect(try Self.storyModel(before) == nil)
         // A full clustering stores it again.
-        let d4 = try NightlyRun.run(corpusPath: corpus.path, state: StateStore(path: before.path), reader: CorpusReader(), settings: other,
+        let d4 = try Pipeline(settings: other).run(corpusPath: corpus.path, state: StateStore(path: before.path), reader: CorpusReader(),
                                     rebuild: true).1
-        #expect(d4.storyPlacement == "fit" && d4.fullPathReason == "--rebuild")
+        #expect(d4.storyPlacement == .fit && d4.fullPathReason == "--rebuild")
         #expect(try Self.storyModel(before)?.folded == 0)
     }
 
@@ -224,7 +224,7 @@ import Testing
         let (changed, _) = try Self.run(corpus, state: state, sinceLast: true, settings: settings)
         #expect(changed.history == nil)
         #expect(try Self.bandIndexIsConsistent(state))
-        let scratch = try RunReport.make(corpusPath: corpus.path, corpus: CorpusReader().read(corpus.path), settings: settings, readSeconds: 0)
+        let scratch = try Pipeline(settings: settings).run(corpusPath: corpus.path, corpus: CorpusReader().read(corpus.path), readSeconds: 0)
         #expect(Self.groups(changed) == Self.groups(scratch))
         // The next night with the same settings appends again.
         _ = try Self.corpus(16, in: dir)
@@ -255,7 +255,7 @@ import Testing
         try handle.write(contentsOf: Data(lines.dropFirst(1000).joined().utf8))
         try handle.close()
         var (night, delta) = try Self.run(corpus, state: state, sinceLast: true)
-        #expect(delta.path == "append", "\(delta.fullPathReason ?? "")")
+        #expect(delta.path == .append, "\(delta.fullPathReason ?? "")")
         #expect(delta.filesParsed == 1 && delta.newBriefs.count == 500)
         night.delta = delta
         night.sinceLast = true
@@ -263,7 +263,7 @@ import Testing
         #expect(Set(added.map(\.id)) == Set((1001...1500).map { "today.jsonl:\($0)" }))
         #expect(added.allSatisfy { $0.id == "today.jsonl:\($0.line)" })
         #expect(try Self.bandIndexIsConsistent(state))
-        let scratch = try RunReport.make(corpusPath: corpus.path, corpus: CorpusReader().read(corpus.path), settings: RunSettings(), readSeconds: 0)
+        let scratch = try Pipeline(settings: RunSettings()).run(corpusPath: corpus.path, corpus: CorpusReader().read(corpus.path), readSeconds: 0)
         let briefs = scratch.corpus.briefs
         let expected = Dictionary(uniqueKeysWithValues: briefs.indices.map { (briefs[$0].id, briefs[scratch.dedup.canonicalOf[$0]].id) })
         let stored = try Self.stored(state)
@@ -275,7 +275,7 @@ import Testing
         try more.write(contentsOf: Data("{\"text\": \"Quake shakes the coast of Chile, no tsunami warning\", \"published\": \"2014-03-28T01:00:00Z\"}\n".utf8))
         try more.close()
         let (withNul, nulDelta) = try Self.run(corpus, state: state, sinceLast: true)
-        #expect(nulDelta.path == "append" && nulDelta.newBriefs == ["today.jsonl:1502"], "\(nulDelta.fullPathReason ?? "")")
+        #expect(nulDelta.path == .append && nulDelta.newBriefs == ["today.jsonl:1502"], "\(nulDelta.fullPathReason ?? "")")
         #expect(withNul.corpus.skipped.contains { $0.line == 1501 && $0.reason.contains("NUL") })
         // Only blank lines appended: the full path reads the file as a whole.
         let blank = try FileHandle(forWritingTo: file)
@@ -283,7 +283,7 @@ import Testing
         try blank.write(contentsOf: Data("\n  \n".utf8))
         try blank.close()
         let (_, blankDelta) = try Self.run(corpus, state: state, sinceLast: true)
-        #expect(blankDelta.path == "full")
+        #expect(blankDelta.path == .full)
         // Stored positions continue the file's, in line order.
         let order = try StateStore(path: state.path).db.read { db in
             try Row.fetchAll(db, sql: "SELECT position, line FROM briefs WHERE source = 'today.jsonl' ORDER BY position").map { [$0[0] as Int, $0[1] as Int] }
@@ -294,7 +294,7 @@ import Testing
         // A rewritten first line is not growth: the full path reads the whole file again.
         try ("{\"text\": \"a new first line\", \"published\": \"2014-03-10T00:00:00Z\"}\n" + lines.joined()).write(to: file, atomically: true, encoding: .utf8)
         let (_, rewritten) = try Self.run(corpus, state: state, sinceLast: true)
-        #expect(rewritten.path == "full" && (rewritten.fullPathReason ?? "").contains("changed"))
+        #expect(rewritten.path == .full && (rewritten.fullPathReason ?? "").contains("changed"))
     }
 
     @Test func appendPathDeclinesWithoutTimesOrOnAKnownId() throws {
@@ -309,11 +309,11 @@ import Testing
         _ = try Self.run(corpus, state: state)
         _ = Fixtures.write(line("b1", "Port of Rotterdam stays closed as the storm keeps winds near 120 km/h"), "b.jsonl", in: corpus)
         let (_, untimed) = try Self.run(corpus, state: state, sinceLast: true)
-        #expect(untimed.path == "full" && (untimed.fullPathReason ?? "").contains("no publication time"), "\(untimed.fullPathReason ?? "")")
+        #expect(untimed.path == .full && (untimed.fullPathReason ?? "").contains("no publication time"), "\(untimed.fullPathReason ?? "")")
         // A new file that repeats a stored id: only the full path can decide which one stays.
         _ = Fixtures.write(line("a2", "Dutch cabinet agrees on a new budget after talks through the night"), "c.jsonl", in: corpus)
         let (again, known) = try Self.run(corpus, state: state, sinceLast: true)
-        #expect(known.path == "full" && (known.fullPathReason ?? "").contains("already stored"), "\(known.fullPathReason ?? "")")
+        #expect(known.path == .full && (known.fullPathReason ?? "").contains("already stored"), "\(known.fullPathReason ?? "")")
         #expect(again.corpus.skipped.contains { $0.reason.contains("duplicate id \"a2\"") })
     }
 
@@ -337,13 +337,13 @@ import Testing
         // The first night after the migration has no totals to start from: the full path; then append again.
         _ = try Self.corpus(14, in: dir)
         let (_, d1) = try Self.run(corpus, state: state, sinceLast: true)
-        #expect(d1.path == "full" && (d1.fullPathReason ?? "").contains("schema-1"))
+        #expect(d1.path == .full && (d1.fullPathReason ?? "").contains("schema-1"))
         _ = try Self.corpus(18, in: dir)
         let (_, d2) = try Self.run(corpus, state: state, sinceLast: true)
-        #expect(d2.path == "append", "\(d2.fullPathReason ?? "")")
+        #expect(d2.path == .append, "\(d2.fullPathReason ?? "")")
         #expect(try Self.bandIndexIsConsistent(state))
         // A migrated state has no story model until a full clustering (--rebuild) stores one: nights re-embed windows.
-        #expect(d1.storyPlacement == "window" && d2.storyPlacement == "window")
+        #expect(d1.storyPlacement == .window && d2.storyPlacement == .window)
         #expect(try Self.storyModel(state) == nil)
     }
 
@@ -357,9 +357,9 @@ import Testing
         #expect(try !Self.bandIndexIsConsistent(state))
         _ = try Self.corpus(34, in: dir)
         let (_, delta) = try Self.run(corpus, state: state, sinceLast: true)
-        #expect(delta.path == "append", "\(delta.fullPathReason ?? "")")
+        #expect(delta.path == .append, "\(delta.fullPathReason ?? "")")
         #expect(try Self.bandIndexIsConsistent(state))
-        let scratch = try RunReport.make(corpusPath: corpus.path, corpus: CorpusReader().read(corpus.path), settings: RunSettings(), readSeconds: 0)
+        let scratch = try Pipeline(settings: RunSettings()).run(corpusPath: corpus.path, corpus: CorpusReader().read(corpus.path), readSeconds: 0)
         let briefs = scratch.corpus.briefs
         let expected = Dictionary(uniqueKeysWithValues: briefs.indices.map { (briefs[$0].id, briefs[scratch.dedup.canonicalOf[$0]].id) })
         #expect(Self.groupMap(try Self.stored(state).canonical) == Self.groupMap(expected))
@@ -375,7 +375,7 @@ import Testing
         }
         _ = try Self.corpus(14, in: dir)
         let (_, delta) = try Self.run(corpus, state: state, sinceLast: true)
-        #expect(delta.path == "append" && delta.filesParsed == 2 && delta.filesReused == 12, "\(delta.fullPathReason ?? "")")
+        #expect(delta.path == .append && delta.filesParsed == 2 && delta.filesReused == 12, "\(delta.fullPathReason ?? "")")
         // A page without a crawl stamp in its name dates its briefs by its modification time: touching it is a change.
         let pages = try FileManager.default.contentsOfDirectory(atPath: corpus.path).sorted()
         let unstamped = corpus.appendingPathComponent("wire.txt")
@@ -427,8 +427,8 @@ import Testing
         let dir = Fixtures.tempDir()
         let path = dir.appendingPathComponent("state.sqlite").path
         let holder = try StateStore(path: path)
-        #expect(throws: StateError.self) { _ = try StateStore(path: path) }
-        do { _ = try StateStore(path: path) } catch let e as StateError {
+        #expect(throws: StoryClusterError.self) { _ = try StateStore(path: path) }
+        do { _ = try StateStore(path: path) } catch let e as StoryClusterError {
             #expect(e.exitCode == 6 && e.description.contains("another storycluster run"))
         }
         _ = holder
@@ -440,8 +440,8 @@ import Testing
         let dir = Fixtures.tempDir()
         func check(_ name: String, _ bytes: [UInt8], _ message: String) throws {
             let url = Fixtures.write(bytes, name, in: dir)
-            #expect(throws: StateError.self) { _ = try StateStore(path: url.path) }
-            do { _ = try StateStore(path: url.path) } catch let e as StateError {
+            #expect(throws: StoryClusterError.self) { _ = try StateStore(path: url.path) }
+            do { _ = try StateStore(path: url.path) } catch let e as StoryClusterError {
                 #expect(e.description.contains(message), "\(name): \(e.description)")
                 #expect(e.exitCode == 5)
             }
@@ -461,7 +461,7 @@ import Testing
         let damaged = dir.appendingPathComponent("damaged.sqlite")
         do {
             let state = try StateStore(path: damaged.path)  // released (and unlocked) at the end of this scope
-            _ = try NightlyRun.run(corpusPath: Fixtures.sample.path, state: state, reader: CorpusReader(), settings: RunSettings())
+            _ = try Pipeline().run(corpusPath: Fixtures.sample.path, state: state, reader: CorpusReader())
         }
         var bytes = Array(try Data(contentsOf: damaged))
         for i in 4096..<min(bytes.count, 4096 * 3) { bytes[i] = UInt8(truncatingIfNeeded: i &* 31) }
@@ -480,14 +480,14 @@ import Testing
         for i in ((root - 1) * 4096)..<(root * 4096) { bytes[i] = UInt8(truncatingIfNeeded: i &* 37) }
         try Data(bytes).write(to: state)
         _ = try Self.corpus(8, in: dir)
-        #expect(throws: StateError.self) {
+        #expect(throws: StoryClusterError.self) {
             let store = try StateStore(path: state.path, fullCheckBytes: 0)
-            _ = try NightlyRun.run(corpusPath: corpus.path, state: store, reader: CorpusReader(), settings: RunSettings(), sinceLast: true)
+            _ = try Pipeline().run(corpusPath: corpus.path, state: store, reader: CorpusReader(), sinceLast: true)
         }
         do {
             let store = try StateStore(path: state.path, fullCheckBytes: 0)
-            _ = try NightlyRun.run(corpusPath: corpus.path, state: store, reader: CorpusReader(), settings: RunSettings(), sinceLast: true)
-        } catch let e as StateError {
+            _ = try Pipeline().run(corpusPath: corpus.path, state: store, reader: CorpusReader(), sinceLast: true)
+        } catch let e as StoryClusterError {
             #expect(e.exitCode == 5 && e.description.contains("damaged"), "\(e.description)")
         }
         #expect(Array(try Data(contentsOf: state)) == bytes)

@@ -95,14 +95,6 @@ public struct Corpus: Sendable {
     public var hasLosses: Bool { skipped.contains { !$0.recovered } }
 }
 
-/// A user-facing failure that stops the whole run (e.g. the corpus path does not exist).
-public struct StoryClusterError: Error, CustomStringConvertible, Sendable {
-    /// What went wrong, naming the file (and line) involved.
-    public var description: String
-    /// Creates an error with a message.
-    public init(_ description: String) { self.description = description }
-}
-
 /// What a run saw of one corpus file: enough to know next time whether it changed.
 public struct FileRecord: Hashable, Sendable {
     /// Path relative to the corpus root.

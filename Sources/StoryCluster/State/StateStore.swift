@@ -1,14 +1,6 @@
 import Foundation
 import GRDB
 
-/// A problem with the state database that stops the run before anything is written (the file is never overwritten).
-public struct StateError: Error, CustomStringConvertible, Sendable {
-    /// What is wrong, naming the file.
-    public var description: String
-    /// Exit status the CLI uses: 5 for a bad or newer state, 6 when another run holds the lock.
-    public var exitCode: Int32
-}
-
 /// The nightly state in SQLite (through GRDB): every brief read with its file, content hash, times, MinHash
 /// signature and band keys (also indexed by key), its duplicate group and story; the stories with their history;
 /// and one row per run with the history's totals. A run reads it at the start and commits everything in one
@@ -29,20 +21,20 @@ public final class StateStore {
     var files: [String: (size: Int, modified: Double, hash: String)] = [:]
 
     /// Opens (or creates) the state at `path`, taking an exclusive lock on `path.lock` for the life of the object.
-    /// - Throws: `StateError` if another run holds the lock, or the file is not a storycluster state, is from a
+    /// - Throws: `StoryClusterError` if another run holds the lock, or the file is not a storycluster state, is from a
     ///   newer schema, or is damaged.
     /// `fullCheckBytes`: states up to this size get a full `PRAGMA quick_check` on open (see `checkAndMigrate`).
     public init(path: String, fullCheckBytes: Int = StateStore.fullCheckBytes) throws {
         self.path = path
         let lockPath = path + ".lock"
         let fd = open(lockPath, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw StateError(description: "\(lockPath): cannot open lock file: \(String(cString: strerror(errno)))", exitCode: 5) }
+        guard fd >= 0 else { throw StoryClusterError("\(lockPath): cannot open lock file: \(String(cString: strerror(errno)))", status: .badState) }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
             var holder = [UInt8](repeating: 0, count: 32)
             let n = pread(fd, &holder, 31, 0)
             close(fd)
             let pid = n > 0 ? String(decoding: holder[0..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : "?"
-            throw StateError(description: "\(path): another storycluster run is using this state (pid \(pid)); try again when it has finished", exitCode: 6)
+            throw StoryClusterError("\(path): another storycluster run is using this state (pid \(pid)); try again when it has finished", status: .locked)
         }
         ftruncate(fd, 0)
         let pid = "\(getpid())\n"
@@ -62,12 +54,12 @@ public final class StateStore {
                     files[row["path"]] = (row["size"], row["modified"], row["hash"])
                 }
             }
-        } catch let e as StateError {
+        } catch let e as StoryClusterError {
             close(fd)
             throw e
         } catch {
             close(fd)
-            throw StateError(description: "\(path): cannot open state: \(error)", exitCode: 5)
+            throw StoryClusterError("\(path): cannot open state: \(error)", status: .badState)
         }
     }
 
@@ -77,8 +69,8 @@ public final class StateStore {
     public static let fullCheckBytes = 256 << 20
 
     /// The error for a state SQLite found damaged (on open or in the middle of a run).
-    public static func damaged(_ path: String, _ detail: String) -> StateError {
-        StateError(description: "\(path): the state database is damaged (\(detail)); restore it from a backup or run with a new --state", exitCode: 5)
+    public static func damaged(_ path: String, _ detail: String) -> StoryClusterError {
+        StoryClusterError("\(path): the state database is damaged (\(detail)); restore it from a backup or run with a new --state", status: .badState)
     }
 
     /// Rejects files that are not SQLite at all before SQLite gets to touch them.
@@ -88,14 +80,14 @@ public final class StateStore {
         let head = h.readData(ofLength: 16)
         if head.isEmpty { return }
         guard head == Data("SQLite format 3\u{0}".utf8) else {
-            throw StateError(description: "\(path): not a storycluster state (not an SQLite database); refusing to overwrite it", exitCode: 5)
+            throw StoryClusterError("\(path): not a storycluster state (not an SQLite database); refusing to overwrite it", status: .badState)
         }
     }
 
     static func checkAndMigrate(_ db: DatabaseQueue, path: String, fullCheckBytes: Int) throws {
         // A full quick_check reads every page: 3 s on a 1.8 GB state, more than a whole append-only night. Above
         // `fullCheckBytes` only the small tables are checked on open; SQLite still detects a damaged page of the big
-        // ones when a run reads it, and that error is reported as a damaged state too (`StateError.damaged`).
+        // ones when a run reads it, and that error is reported as a damaged state too (`StateStore.damaged`).
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         let (app, version, tables, check) = try db.read { db -> (Int32, Int, Int, String) in
             let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
@@ -110,10 +102,10 @@ public final class StateStore {
         }
         guard check == "ok" else { throw damaged(path, check) }
         if tables > 0 && app != applicationID {
-            throw StateError(description: "\(path): an SQLite database that is not a storycluster state; refusing to overwrite it", exitCode: 5)
+            throw StoryClusterError("\(path): an SQLite database that is not a storycluster state; refusing to overwrite it", status: .badState)
         }
         if version > schemaVersion {
-            throw StateError(description: "\(path): written by a newer storycluster (schema \(version), this build knows \(schemaVersion)); upgrade storycluster", exitCode: 5)
+            throw StoryClusterError("\(path): written by a newer storycluster (schema \(version), this build knows \(schemaVersion)); upgrade storycluster", status: .badState)
         }
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
@@ -470,13 +462,13 @@ extension StateStore {
 
     /// Records a finished run with the history's totals after it (and the largest brief rowid, see
     /// `repairBandIndexIfMoved`).
-    static func insertRun(_ delta: RunDelta, started: Date, corpus: String, totals: RunTotals, newBriefs: Int, _ db: Database) throws {
+    static func insertRun(runId: Int, filesParsed: Int, filesReused: Int, started: Date, corpus: String, totals: RunTotals, newBriefs: Int, _ db: Database) throws {
         try db.execute(sql: """
             INSERT INTO runs (run_id, started, finished, corpus, files_parsed, files_reused, briefs, briefs_new, stories,
                               duplicates_removed, duplicate_groups, dedup_settings, brief_rowid_max)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT max(rowid) FROM briefs))
-            """, arguments: [delta.runId, ISO8601.format(started), ISO8601.format(Date()), corpus, delta.filesParsed,
-                             delta.filesReused, totals.briefs, newBriefs, totals.stories, totals.duplicatesRemoved,
+            """, arguments: [runId, ISO8601.format(started), ISO8601.format(Date()), corpus, filesParsed,
+                             filesReused, totals.briefs, newBriefs, totals.stories, totals.duplicatesRemoved,
                              totals.duplicateGroups, totals.dedupSettings])
     }
 }

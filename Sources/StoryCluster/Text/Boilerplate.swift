@@ -8,7 +8,7 @@ import Foundation
 public enum Boilerplate {
     static let bylines = ["by ", "door ", "van onze ", "from "]
 
-    /// End offset of an ASCII dateline (`PLACE[, date] (AGENCIES) - `) at the start of `b`, as `PageParser.matchDateline`
+    /// End offset of an ASCII dateline (`PLACE[, date] (AGENCIES) - `) at the start of `b`, as `WireMarkers.matchDateline`
     /// would find it; nil when there is none. Only the hyphen separator is ASCII; dashes go through the scalar path.
     static func asciiDatelineEnd<Bytes: RandomAccessCollection<UInt8>>(_ b: Bytes) -> Int? where Bytes.Index == Int {
         func upper(_ c: UInt8) -> Bool { c >= 0x41 && c <= 0x5A }
@@ -110,7 +110,7 @@ public enum Boilerplate {
                 if let end = ascii { start = text.utf8.index(text.startIndex, offsetBy: end) }
             } else {
                 let head = Array(scalars.prefix(120))
-                if let d = PageParser.matchDateline(head, at: 0), d.end < head.count {
+                if let d = WireMarkers.matchDateline(head, at: 0), d.end < head.count {
                     start = scalars.index(start, offsetBy: d.end)
                 }
             }
@@ -127,7 +127,7 @@ public enum Boilerplate {
         let hasMarker = Boilerplate.mayHaveMarker(tailBytes)
         let tailStart = hasMarker ? scalars.index(end, offsetBy: -32, limitedBy: start) ?? start : end
         let tail = hasMarker ? Array(scalars[tailStart..<end]) : []
-        if let split = PageParser.nextMarkerSplit(tail, from: 0), split.dateline == nil,
+        if let split = WireMarkers.nextMarkerSplit(tail, from: 0), split.dateline == nil,
            split.start == 0 || !tail[split.start - 1].properties.isAlphabetic {
             end = scalars.index(tailStart, offsetBy: split.start)
         }

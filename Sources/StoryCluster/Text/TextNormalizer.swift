@@ -36,11 +36,6 @@ public enum TextNormalizer {
         forEachToken(in: text) { out.append(String(decoding: $0, as: UTF8.self)) }
         return out
     }
-
-    /// The folded tokens of `text` joined by single spaces: the canonical matching form.
-    public static func normalized(_ text: String) -> String {
-        tokens(text).joined(separator: " ")
-    }
 }
 
 /// Byte-level token scanner behind `TextNormalizer`; public only so the hot loop can be inlined across modules.

@@ -26,12 +26,30 @@ public struct RunDelta: Sendable {
     /// Previous stories absorbed into another: (old id, new id).
     public var merged: [(String, String)]
     /// `append` when only the new briefs and what they touched were read (`AppendRun`), `full` otherwise.
-    public var path = "full"
+    public var path: RunPath = .full
     /// Why the full path ran (nil for `append`).
     public var fullPathReason: String?
     /// How new briefs found their stories: `fit` (everything clustered, the stored model refitted), `model` (placed
     /// through the stored `StoryModel`), `window` (the time window re-embedded around them), nil when none was placed.
-    public var storyPlacement: String? = nil
+    public var storyPlacement: StoryPlacement? = nil
+}
+
+/// Which path a run against a state took.
+public enum RunPath: String, Sendable {
+    /// Only the new briefs and what they touched were read (`AppendRun`).
+    case append
+    /// Every stored brief was loaded and duplicate groups re-derived over the whole history.
+    case full
+}
+
+/// How a run's new canonical briefs found their stories.
+public enum StoryPlacement: String, Sendable {
+    /// Everything was clustered and the stored story model refitted.
+    case fit
+    /// Placed through the stored `StoryModel`.
+    case model
+    /// The time window around them was re-embedded.
+    case window
 }
 
 /// A run against a state: reuse unchanged files, place new briefs among the stored duplicate groups and stories,
@@ -50,11 +68,11 @@ public enum NightlyRun {
     /// With `sinceLast` (the report shows only what changed), a night that only added files takes `AppendRun`, which
     /// reads the new briefs and what they touch instead of the whole history; it falls back to this path when a
     /// known file changed or the history could be regrouped (see `AppendRun`).
-    public static func run(corpusPath: String, state: StateStore, reader: CorpusReader, settings: RunSettings,
+    public static func run(corpusPath: String, state: StateStore, reader: CorpusReader, pipeline: Pipeline,
                            rebuild: Bool = false, forgetMissing: Bool = false, sinceLast: Bool = false,
                            progress: (String) -> Void = { _ in }) throws -> (RunReport, RunDelta) {
         do {
-            return try runChecked(corpusPath: corpusPath, state: state, reader: reader, settings: settings, rebuild: rebuild,
+            return try runChecked(corpusPath: corpusPath, state: state, reader: reader, pipeline: pipeline, rebuild: rebuild,
                                   forgetMissing: forgetMissing, sinceLast: sinceLast, progress: progress)
         } catch let e as DatabaseError where e.resultCode == .SQLITE_CORRUPT || e.resultCode == .SQLITE_NOTADB {
             // A page the open-time check did not read turned out damaged; the run's transaction was rolled back.
@@ -62,7 +80,7 @@ public enum NightlyRun {
         }
     }
 
-    static func runChecked(corpusPath: String, state: StateStore, reader: CorpusReader, settings: RunSettings, rebuild: Bool,
+    static func runChecked(corpusPath: String, state: StateStore, reader: CorpusReader, pipeline: Pipeline, rebuild: Bool,
                            forgetMissing: Bool, sinceLast: Bool, progress: (String) -> Void) throws -> (RunReport, RunDelta) {
         let started = Date()
         let why: String
@@ -71,10 +89,10 @@ public enum NightlyRun {
         } else if !sinceLast {
             why = "the report covers the whole history (no --since-last)"
         } else if let lastRun = try state.lastRunId() {
-            switch try AppendRun.run(corpusPath: corpusPath, state: state, reader: reader, settings: settings,
+            switch try AppendRun.run(corpusPath: corpusPath, state: state, reader: reader, pipeline: pipeline,
                                      forgetMissing: forgetMissing, lastRun: lastRun, started: started, progress: progress) {
             case .done(let report, var delta):
-                delta.path = "append"
+                delta.path = .append
                 return (report, delta)
             case .declined(let reason): why = reason
             }
@@ -109,12 +127,12 @@ public enum NightlyRun {
         var merged: [(String, String)] = []
         var fold: ModelFold?
         if lastRun != nil && !stored.isEmpty {
-            report = try incremental(corpusPath: corpusPath, corpus: corpus, settings: settings, readSeconds: readSeconds,
+            report = try incremental(corpusPath: corpusPath, corpus: corpus, pipeline: pipeline, readSeconds: readSeconds,
                                      stored: stored, taken: knownStories, progress: progress)
-            fold = try ModelFold(report, state: state, storedAssignments: storedAssignments, settings: settings, lastRun: lastRun!)
+            fold = try ModelFold(report, state: state, storedAssignments: storedAssignments, pipeline: pipeline, lastRun: lastRun!)
         } else {
             // First run or --rebuild: cluster everything, then match to the previous stories (merges and splits).
-            report = try RunReport.make(corpusPath: corpusPath, corpus: corpus, settings: settings, readSeconds: readSeconds, progress: progress)
+            report = try pipeline.run(corpusPath: corpusPath, corpus: corpus, readSeconds: readSeconds, progress: progress)
             let briefs = report.corpus.briefs
             let previous = try state.previousStories()
             let clusters = report.stories.stories.map { s in (members: s.canonicalBriefs.map { briefs[$0].id }, freshId: s.id) }
@@ -142,9 +160,9 @@ public enum NightlyRun {
         let delta = RunDelta(runId: runId, previousRunId: lastRun, statePath: state.path,
                              filesParsed: report.corpus.files.filter(\.parsed).count, filesReused: report.corpus.files.filter { !$0.parsed }.count,
                              filesMissing: missing, newBriefs: newBriefs, newStories: newStories, grownStories: grown,
-                             quietStories: quiet, merged: merged, path: "full", fullPathReason: why,
-                             storyPlacement: report.stories.model != nil ? "fit" : placedNew ? "window" : nil)
-        try commit(report, delta: delta, state: state, started: started, forgetMissing: forgetMissing, missing: missing, grownIds: grownIds,
+                             quietStories: quiet, merged: merged, path: .full, fullPathReason: why,
+                             storyPlacement: report.stories.model != nil ? .fit : placedNew ? .window : nil)
+        try commit(report, delta: delta, pipeline: pipeline, state: state, started: started, forgetMissing: forgetMissing, missing: missing, grownIds: grownIds,
                    storedAssignments: storedAssignments, storedStories: storedStories, fold: fold)
         return (report, delta)
     }
@@ -155,12 +173,12 @@ public enum NightlyRun {
     /// stories as anchored clusters (which never merge with each other): a new brief joins a stored story, or new
     /// briefs form a new story. Duplicate groups are re-derived over the whole history. Old briefs never move here:
     /// merges and splits of existing stories happen only with `--rebuild`.
-    static func incremental(corpusPath: String, corpus: Corpus, settings: RunSettings, readSeconds: Double,
+    static func incremental(corpusPath: String, corpus: Corpus, pipeline: Pipeline, readSeconds: Double,
                             stored: [String: String], taken: Set<String>, progress: (String) -> Void) throws -> RunReport {
         let start = Date()
         progress("dedup")
         let briefs = corpus.briefs
-        let dedup = Deduplicator(config: settings.dedup).run(briefs)
+        let dedup = pipeline.deduplicator.run(briefs)
         let dedupSeconds = Date().timeIntervalSince(start)
         progress("stories")
         let canonical = dedup.canonicalIndices
@@ -181,14 +199,14 @@ public enum NightlyRun {
             var window = oldPositions
             let newTimes = newPositions.compactMap(time)
             if newTimes.count == newPositions.count, oldPositions.allSatisfy({ time($0) != nil }), let lo = newTimes.min(), let hi = newTimes.max() {
-                let delta = settings.stories.attachWindowSeconds
+                let delta = pipeline.settings.stories.attachWindowSeconds
                 window = oldPositions.filter { time($0)! >= lo - delta && time($0)! <= hi + delta }
             }
             let subset = window + newPositions
             clustered = subset.count
             // Stored stories enter as anchored clusters: new briefs join them or form new stories, never re-deciding
             // (or merging) the stored ones, and neighbours are searched for the new briefs only.
-            let placed = try StoryClusterer(config: settings.stories).attach(subset.map { briefs[canonical[$0]] },
+            let placed = try pipeline.clusterer.attach(subset.map { briefs[canonical[$0]] },
                                                                              anchors: subset.map { labels[$0] }, timings: &timings)
             // New stories are numbered in order of their smallest row (rows are visited in order).
             var newStory: [Int: Int] = [:]
@@ -215,12 +233,12 @@ public enum NightlyRun {
         stories.resort()
         var allTimings = [("read", readSeconds), ("dedup", dedupSeconds)] + stories.timings
         allTimings.append(("total", readSeconds + Date().timeIntervalSince(start)))
-        var report = RunReport(corpusPath: corpusPath, corpus: corpus, dedup: dedup, stories: stories, settings: settings, timings: allTimings)
+        var report = RunReport(corpusPath: corpusPath, corpus: corpus, dedup: dedup, stories: stories, settings: pipeline.settings, timings: allTimings)
         report.clusteredCanonicalBriefs = clustered > 0 ? clustered : nil
         return report
     }
 
-    static func commit(_ report: RunReport, delta: RunDelta, state: StateStore, started: Date, forgetMissing: Bool,
+    static func commit(_ report: RunReport, delta: RunDelta, pipeline: Pipeline, state: StateStore, started: Date, forgetMissing: Bool,
                        missing: [String], grownIds: Set<String>, storedAssignments: [String: StateStore.Assignment],
                        storedStories: [String: StateStore.StoredStory], fold: ModelFold? = nil) throws {
         let briefs = report.corpus.briefs
@@ -232,7 +250,7 @@ public enum NightlyRun {
         let previousKey = try delta.previousRunId.flatMap { try state.totals(run: $0)?.dedupSettings }
         let rewriteAll = previousKey != settingsKey
         let toWrite = rewriteAll ? Array(briefs.indices) : briefs.indices.filter { parsed.contains(briefs[$0].source) }
-        let dedup = Deduplicator(config: report.settings.dedup)
+        let dedup = pipeline.deduplicator
         let batch = dedup.sketch(toWrite.map { briefs[$0].text })
         let lsh = report.settings.dedup.effectiveLSH
         var storyOf = [String](repeating: "", count: briefs.count)
@@ -324,7 +342,7 @@ public enum NightlyRun {
             let totals = StateStore.RunTotals(briefs: briefs.count, duplicatesRemoved: report.dedup.stats.duplicatesRemoved,
                                               duplicateGroups: report.dedup.groups.count, stories: report.stories.stories.count,
                                               dedupSettings: settingsKey)
-            try StateStore.insertRun(delta, started: started, corpus: report.corpusPath, totals: totals,
+            try StateStore.insertRun(runId: delta.runId, filesParsed: delta.filesParsed, filesReused: delta.filesReused, started: started, corpus: report.corpusPath, totals: totals,
                                      newBriefs: delta.newBriefs.count, db)
         }
     }

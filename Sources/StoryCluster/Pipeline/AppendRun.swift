@@ -51,10 +51,10 @@ enum AppendRun {
     }
 
     /// Runs the append-only path, or declines when it does not apply.
-    static func run(corpusPath: String, state: StateStore, reader: CorpusReader, settings: RunSettings, forgetMissing: Bool,
+    static func run(corpusPath: String, state: StateStore, reader: CorpusReader, pipeline: Pipeline, forgetMissing: Bool,
                     lastRun: Int, started: Date, progress: (String) -> Void) throws -> Outcome {
         guard let previous = try state.totals(run: lastRun) else { return .declined("the last run did not record the history's totals (schema-1 state)") }
-        guard previous.dedupSettings == settings.dedup.stateKey else { return .declined("dedup settings changed since the last run") }
+        guard previous.dedupSettings == pipeline.settings.dedup.stateKey else { return .declined("dedup settings changed since the last run") }
         try state.repairBandIndexIfMoved(lastRun: lastRun)
         let corpus = try reader.read(corpusPath, reuse: { state.isUnchanged($0) ? StoredFile(briefs: [], skipped: []) : nil },
                                      grownFrom: { state.knownFile($0) })
@@ -81,7 +81,7 @@ enum AppendRun {
         progress("dedup")
         let clock = Date()
         let dup: Duplicates
-        switch try duplicates(fresh, state: state, config: settings.dedup) {
+        switch try duplicates(fresh, state: state, deduplicator: pipeline.deduplicator) {
         case .success(let d): dup = d
         case .failure(let reason): return .declined(reason.description)
         }
@@ -111,7 +111,7 @@ enum AppendRun {
         if !queries.isEmpty {
             let times = newCanonical.compactMap { fresh[$0].published?.timeIntervalSince1970 }
             guard times.count == newCanonical.count, let lo = times.min(), let hi = times.max() else { return .declined("a new brief has no publication time") }
-            let delta = settings.stories.attachWindowSeconds
+            let delta = pipeline.settings.stories.attachWindowSeconds
             // A stored canonical brief without a time would be in every window: the full path handles that.
             let untimed = try state.db.read { db in
                 try Int.fetchOne(db, sql: "SELECT 1 FROM briefs WHERE canonical = id AND published IS NULL LIMIT 1") != nil
@@ -120,10 +120,10 @@ enum AppendRun {
             let loading = Date()
             // Each way gives the new briefs' placements and the story id of each anchor they can join.
             let placement: [StoryClusterer.Placement], anchorStory: [String]
-            if let stored = try state.storyModel(config: settings.stories, admitting: queries.count) {
+            if let stored = try state.storyModel(config: pipeline.settings.stories, admitting: queries.count) {
                 let stories = try state.storyVectors(from: lo - delta, to: hi + delta)
                 timings.append(("stories", Date().timeIntervalSince(loading)))
-                let placed = StoryClusterer(config: settings.stories).place(queries.map { fresh[$0] }, among: stories.map(\.1),
+                let placed = pipeline.clusterer.place(queries.map { fresh[$0] }, among: stories.map(\.1),
                                                                             model: stored, timings: &timings)
                 (placement, anchorStory) = (placed.placement, stories.map(\.0))
                 model = stored.tfidf
@@ -163,7 +163,7 @@ enum AppendRun {
                 initial += queries.map { _ in -1 }
                 let subset = window.map(\.0) + queries.map { fresh[$0] }
                 clustered = subset.count
-                let placed = try StoryClusterer(config: settings.stories).attach(subset, anchors: initial, timings: &timings)
+                let placed = try pipeline.clusterer.attach(subset, anchors: initial, timings: &timings)
                 model = placed.model
                 (placement, anchorStory) = (Array(placed.placement[window.count...]), storyOfLabel)
             }
@@ -266,7 +266,7 @@ enum AppendRun {
             let label = labelOf[key] ?? { let l = labelOf.count; labelOf[key] = l; if !key.hasPrefix("\u{0}") { ids[l] = key }; return l }()
             labels.append(label)
         }
-        let texts = canonical.map { StoryClusterer.matchingText(briefs[$0], dateline: settings.stories.datelineTerms) }
+        let texts = canonical.map { StoryClusterer.matchingText(briefs[$0], dateline: pipeline.settings.stories.datelineTerms) }
         // Labels under the night's model (the stored one, or the window's), with terms it never saw added.
         let labelling = model.map { $0.extending(texts) } ?? TfidfModel.fit(texts)
         var stories = StoryClusterer.assemble(briefs, dedup: dedup, labels: labels, ids: ids, model: labelling.model,
@@ -299,8 +299,8 @@ enum AppendRun {
         let delta = RunDelta(runId: runId, previousRunId: lastRun, statePath: state.path,
                              filesParsed: corpus.files.filter(\.parsed).count, filesReused: corpus.files.filter { !$0.parsed }.count,
                              filesMissing: missing, newBriefs: newIds, newStories: newStories, grownStories: grown,
-                             quietStories: quiet, merged: retired, path: "append",
-                             storyPlacement: queries.isEmpty ? nil : fold != nil ? "model" : "window")
+                             quietStories: quiet, merged: retired, path: .append,
+                             storyPlacement: queries.isEmpty ? nil : fold != nil ? .model : .window)
         // The history's totals move by what changed in the touched stories (every duplicate group lies in one story).
         func counts(_ list: [(id: String, canonical: String)]) -> (removed: Int, groups: Int) {
             let dups = list.filter { $0.id != $0.canonical }
@@ -358,7 +358,7 @@ enum AppendRun {
             }
             // An absorbed story's sums join those of the story its briefs went to (a no-op without a model).
             try StateStore.absorbStoryVectors(retired, db)
-            try StateStore.insertRun(delta, started: started, corpus: corpusPath,
+            try StateStore.insertRun(runId: delta.runId, filesParsed: delta.filesParsed, filesReused: delta.filesReused, started: started, corpus: corpusPath,
                                      totals: StateStore.RunTotals(briefs: history.briefs, duplicatesRemoved: history.duplicatesRemoved,
                                                                   duplicateGroups: history.duplicateGroups, stories: history.stories,
                                                                   dedupSettings: previous.dedupSettings),
@@ -368,7 +368,7 @@ enum AppendRun {
         allTimings.append(("total", Date().timeIntervalSince(started)))
         var report = RunReport(corpusPath: corpusPath, corpus: Corpus(briefs: briefs, skipped: corpus.skipped, filesRead: corpus.filesRead,
                                                                        files: corpus.files),
-                               dedup: dedup, stories: stories, settings: settings, timings: allTimings)
+                               dedup: dedup, stories: stories, settings: pipeline.settings, timings: allTimings)
         report.history = history
         report.clusteredCanonicalBriefs = clustered > 0 ? clustered : nil
         return .done(report, delta)

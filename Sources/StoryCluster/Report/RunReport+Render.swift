@@ -1,101 +1,5 @@
 import Foundation
 
-/// Every tunable setting of a run, as one value (what `config --print-defaults` shows and `--config` reads).
-public struct RunSettings: Hashable, Sendable {
-    /// Reader: JSON lines and page lines longer than this many bytes are skipped with a message.
-    public var maxLineBytes = 8 << 20
-    /// Near-duplicate settings.
-    public var dedup = DedupConfig()
-    /// Story-clustering settings.
-    public var stories = StoryConfig()
-    /// The defaults.
-    public init() {}
-}
-
-/// The result of one `run`: what was read, the duplicate groups, the stories, and how long each stage took.
-public struct RunReport: Sendable {
-    /// The corpus path as given.
-    public var corpusPath: String
-    /// Briefs and skipped input.
-    public var corpus: Corpus
-    /// Duplicate groups.
-    public var dedup: DedupResult
-    /// Stories.
-    public var stories: StoryResult
-    /// Settings used.
-    public var settings: RunSettings
-    /// Seconds per stage, in pipeline order (`total` last).
-    public var timings: [(String, Double)]
-    /// With a state: what changed since the previous run.
-    public var delta: RunDelta? = nil
-    /// Report only what happened since the previous run (new and grown stories, new briefs).
-    public var sinceLast = false
-    /// Counts of the whole history when `corpus` holds only part of it (the append-only nightly path loads the new
-    /// briefs and the stories they touched); nil when the report holds everything.
-    public var history: HistoryCounts? = nil
-
-    /// Counts of a state's whole history, for reports that hold only the part a run touched.
-    public struct HistoryCounts: Sendable {
-        /// Briefs in the history.
-        public var briefs: Int
-        /// Briefs folded into duplicate groups.
-        public var duplicatesRemoved: Int
-        /// Duplicate groups of two or more.
-        public var duplicateGroups: Int
-        /// Current stories.
-        public var stories: Int
-        /// Creates the counts.
-        public init(briefs: Int, duplicatesRemoved: Int, duplicateGroups: Int, stories: Int) {
-            self.briefs = briefs
-            self.duplicatesRemoved = duplicatesRemoved
-            self.duplicateGroups = duplicateGroups
-            self.stories = stories
-        }
-    }
-
-    /// Canonical briefs the story stage actually clustered, when that is not all of them (a nightly run clusters
-    /// the time window around its new briefs): the automatic settings the report shows are the ones that applied.
-    public var clusteredCanonicalBriefs: Int? = nil
-
-    /// Briefs in the whole history.
-    public var totalBriefs: Int { history?.briefs ?? corpus.briefs.count }
-    /// Duplicate groups in the whole history.
-    public var totalDuplicateGroups: Int { history?.duplicateGroups ?? dedup.groups.count }
-    /// Stories in the whole history.
-    public var totalStories: Int { history?.stories ?? stories.stories.count }
-
-    /// Indices of the stories to report (all, or with `sinceLast` the new and grown ones).
-    public var reportedStories: [Int] {
-        guard sinceLast, let delta else { return Array(stories.stories.indices) }
-        let changed = Set(delta.newStories).union(delta.grownStories.map(\.0))
-        return stories.stories.indices.filter { changed.contains(stories.stories[$0].id) }
-    }
-
-    /// Indices of the briefs to report (all, or with `sinceLast` the new ones).
-    public var reportedBriefs: [Int] {
-        guard sinceLast, let delta else { return Array(corpus.briefs.indices) }
-        return corpus.briefs.indices.filter { delta.newBriefs.contains(corpus.briefs[$0].id) }
-    }
-
-    /// Runs dedup then story clustering on a read corpus; `readSeconds` is recorded as the `read` stage.
-    /// `progress` is told when each stage starts (for a terminal progress line).
-    public static func make(corpusPath: String, corpus: Corpus, settings: RunSettings, readSeconds: Double,
-                            progress: (String) -> Void = { _ in }) throws -> RunReport {
-        let start = Date()
-        progress("dedup")
-        let dedup = Deduplicator(config: settings.dedup).run(corpus.briefs)
-        let dedupSeconds = Date().timeIntervalSince(start)
-        progress("stories")
-        let stories = try StoryClusterer(config: settings.stories).run(corpus.briefs, dedup: dedup)
-        var timings = [("read", readSeconds), ("dedup", dedupSeconds)] + stories.timings
-        timings.append(("total", readSeconds + Date().timeIntervalSince(start)))
-        return RunReport(corpusPath: corpusPath, corpus: corpus, dedup: dedup, stories: stories, settings: settings, timings: timings)
-    }
-
-    /// Number of briefs folded into duplicate groups.
-    public var duplicatesRemoved: Int { history?.duplicatesRemoved ?? dedup.stats.duplicatesRemoved }
-}
-
 extension RunReport {
     /// The run as one JSON object: `meta`, `briefs` (with `story` and `canonical`), `skipped`, `duplicates`, `stories`.
     /// Documented by `Data/schema/storycluster-run.schema.json`.
@@ -136,9 +40,9 @@ extension RunReport {
         w.field("previous_run_id", d.previousRunId)
         w.field("state", d.statePath)
         w.key("since_last"); w.bool(sinceLast)
-        w.field("path", d.path)
+        w.field("path", d.path.rawValue)
         w.field("full_path_reason", d.fullPathReason)
-        w.field("story_placement", d.storyPlacement)
+        w.field("story_placement", d.storyPlacement?.rawValue)
         w.field("files_parsed", d.filesParsed)
         w.field("files_reused", d.filesReused)
         w.field("files_missing", d.filesMissing)
@@ -280,9 +184,9 @@ extension RunReport {
         if let d = delta {
             out += "run \(d.runId)" + (d.previousRunId.map { " (previous \($0))" } ?? " (first run of this state)")
             out += ": \(d.filesParsed) files parsed, \(d.filesReused) unchanged, \(d.newBriefs.count) new briefs"
-            if d.path == "append" {
+            if d.path == .append {
                 // A night that could not use the stored story model is several times slower: say how to get it back.
-                out += d.storyPlacement == "window" ? " (appended; time window re-embedded: no stored story model fits, --rebuild refits one)"
+                out += d.storyPlacement == .window ? " (appended; time window re-embedded: no stored story model fits, --rebuild refits one)"
                     : " (appended)"
             } else {
                 out += " (full pass: \(d.fullPathReason ?? "?"))"

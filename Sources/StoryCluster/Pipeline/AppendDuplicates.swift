@@ -57,10 +57,9 @@ extension AppendRun {
     }
 
     /// Groups the new briefs (and regroups the stored components they join) as a from-scratch run would.
-    static func duplicates(_ fresh: [Brief], state: StateStore, config: DedupConfig) throws -> Result<Duplicates, Regroup> {
-        let deduplicator = Deduplicator(config: config)
-        let lsh = config.effectiveLSH
-        let bands = lsh.bands, k = config.permutations
+    static func duplicates(_ fresh: [Brief], state: StateStore, deduplicator: Deduplicator) throws -> Result<Duplicates, Regroup> {
+        let lsh = deduplicator.config.effectiveLSH
+        let bands = lsh.bands, k = deduplicator.config.permutations
         var stats = DedupStats()
         stats.briefs = fresh.count
         stats.bands = lsh.bands
@@ -161,7 +160,7 @@ extension AppendRun {
         }
         if stale {
             try state.db.write { db in try StateStore.rebuildBandIndex(db) }
-            return try duplicates(fresh, state: state, config: config)
+            return try duplicates(fresh, state: state, deduplicator: deduplicator)
         }
         for i in fresh.indices where batch.counts[i] > 0 {
             var others = Set<Int>()

@@ -1,0 +1,30 @@
+import Foundation
+
+extension Explanation {
+    /// The explanation for a person.
+    public func text(_ report: RunReport, _ i: Int, _ j: Int) -> String {
+        let t = report.settings.dedup.threshold
+        let b = report.corpus.briefs
+        var out = "\(b[i].id)\n  \(TextReport.clip(b[i].title ?? b[i].text.replacingOccurrences(of: "\n", with: " "), 96))\n"
+        out += "\(b[j].id)\n  \(TextReport.clip(b[j].title ?? b[j].text.replacingOccurrences(of: "\n", with: " "), 96))\n\n"
+        out += "Duplicates\n"
+        out += String(format: "  Jaccard %.3f exact, %.3f MinHash estimate (%d and %d shingles)\n", jaccard, estimatedJaccard, shingleCounts.0, shingleCounts.1)
+        out += "  LSH \(lsh.bands)×\(lsh.rows): \(collidingBands.isEmpty ? "no band collided" : "bands \(collidingBands.map(String.init).joined(separator: ",")) collided")\n"
+        if !sharedShingles.isEmpty { out += "  shared shingles: " + sharedShingles.map { "\"\($0)\"" }.joined(separator: ", ") + "\n" }
+        out += String(format: "  decision: %@ (threshold %.2f; canonical %@ / %@)\n",
+                      sameDuplicateGroup ? "same duplicate group" : (jaccard >= t ? "similar, but not within threshold of the same canonical brief" : "not duplicates"),
+                      t, canonicals.0, canonicals.1)
+        out += "\nStories\n"
+        out += String(format: "  TF-IDF cosine %.3f; length factor ×%.2f → %.3f before SVD smoothing (story threshold %.2f on the average)\n",
+                      cosine, lengthFactor, cosine * lengthFactor, Double(report.settings.stories.threshold))
+        if !sharedTerms.isEmpty { out += "  top shared terms: " + sharedTerms.map { String(format: "%@ (%.3f)", $0.0, $0.1) }.joined(separator: ", ") + "\n" }
+        if let h = hoursApart {
+            let w = report.settings.stories.timeWindowHours
+            out += String(format: "  %.1f hours apart%@\n", h, h > w ? String(format: " (beyond the %.0f h window: similarity × %.3f)", w, exp(-(h - w) / report.settings.stories.timeDecayHours)) : " (within the time window: no penalty)")
+        } else {
+            out += "  publication time unknown for at least one: no time penalty\n"
+        }
+        out += "  decision: \(sameStory ? "same story" : "different stories") (\(stories.0) / \(stories.1))\n"
+        return out
+    }
+}
