@@ -1,13 +1,13 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// Hot kernels (MinHash, tokenising) are written for SIMD; on x86-64 we let the compiler use AVX2 (any x86-64
-/// server CPU since 2013), which turns the 16-lane 32-bit multiply-min into single instructions.
-#if arch(x86_64)
-let simdSettings: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
-#else
-let simdSettings: [SwiftSetting] = []
-#endif
+/// Hot kernels (MinHash, tokenising) are written for SIMD. By default the package builds for the baseline CPU of
+/// its platform, so it works as a dependency of other packages and runs on any x86-64 CPU. Setting
+/// `STORYCLUSTER_TARGET_CPU` (e.g. `haswell`, or `native`) at build time lets the compiler use that CPU's vector
+/// instructions (AVX2 turns the 16-lane 32-bit multiply-min into single instructions); `.ci/quickstart` sets it
+/// to `haswell` when the build machine has AVX2. A binary built that way needs such a CPU.
+let targetCPU = Context.environment["STORYCLUSTER_TARGET_CPU"].flatMap { $0.isEmpty ? nil : $0 }
+let simdSettings: [SwiftSetting] = targetCPU.map { [.unsafeFlags(["-target-cpu", $0])] } ?? []
 
 /// storycluster: near-duplicate removal and story clustering for news briefs.
 ///

@@ -200,4 +200,29 @@ import Testing
             if bytes.allSatisfy({ $0 < 0x80 }) { #expect(ascii == scalar, "\(s)") }
         }
     }
+
+    /// Signatures of length `k` agreeing in their first `agree` values.
+    static func similarity(k: Int, agree: Int, exact: Double) -> Double? {
+        var config = DedupConfig()
+        config.permutations = k
+        let x = (0..<k).map { UInt32($0 + 1) }, y = (0..<k).map { $0 < agree ? UInt32($0 + 1) : 0 }
+        return x.withUnsafeBufferPointer { xp in
+            y.withUnsafeBufferPointer { yp in Deduplicator(config: config).verifiedSimilarity(xp.baseAddress!, yp.baseAddress!) { _ in exact } }
+        }
+    }
+
+    @Test func signaturePreFilterNeverDropsTrueDuplicatesOfShortSignatures() {
+        // k = 8: an estimate of 3/8 for a pair whose exact Jaccard is 0.9 is two standard errors off, not rare. The
+        // fixed margin (threshold − 0.25) dropped such pairs; the margin now widens as 1/√k.
+        #expect(Self.similarity(k: 8, agree: 3, exact: 0.9) == 0.9)
+        #expect(DedupConfig().preFilterMargin == 0.25)
+        // k = 128: the same estimate is 10 standard errors below the threshold and is still filtered.
+        #expect(Self.similarity(k: 128, agree: 48, exact: 0.9) == nil)
+        #expect(Self.similarity(k: 128, agree: 120, exact: 0.9) == 0.9)
+    }
+
+    @Test func thresholdOneBandsTheWholeSignature() {
+        let p = LSHParams.optimal(threshold: 1, permutations: 128)
+        #expect(p.bands * p.rows <= 128 && p.candidateProbability(1) == 1)
+    }
 }

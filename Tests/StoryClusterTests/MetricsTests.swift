@@ -52,6 +52,18 @@ import Testing
         #expect(!html.contains("</script><script>alert"))
         #expect(!html.contains("<!--<script>"))
         #expect(html.contains("\\u003c/script>"))
-        #expect(!html.contains("http://") && !html.contains("https://") || !html.contains("<script src"))
+        // Nothing is fetched: no external script, stylesheet, image or import, and a CSP that forbids them anyway.
+        #expect(Self.networkLoads(html).isEmpty, "\(Self.networkLoads(html))")
+        #expect(html.contains("default-src 'none'"))
+        // The check itself catches a page that loads something (the old one passed whatever the page held).
+        #expect(!Self.networkLoads(html.replacingOccurrences(of: "</body>", with: "<script src=\"https://x.test/a.js\"></script></body>")).isEmpty)
+        #expect(!Self.networkLoads("<img src='http://x.test/p.png'>").isEmpty)
+    }
+
+    /// The markup in `html` that would make a browser fetch something.
+    static func networkLoads(_ html: String) -> [String] {
+        let lower = html.lowercased()
+        return ["<script src", "<link", "src=\"http", "src='http", "href=\"http", "href='http", "@import", "url(http", "url(//"]
+            .filter { lower.contains($0) }
     }
 }

@@ -18,6 +18,10 @@ public struct DedupConfig: Hashable, Sendable {
     /// The default settings.
     public init() {}
 
+    /// How far below the threshold a signature estimate may fall before a candidate is dropped without an exact
+    /// check: 0.25 at k = 128, scaled by √(128/k) so it stays about seven standard errors wide.
+    public var preFilterMargin: Double { 0.25 * (128 / Double(permutations)).squareRoot() }
+
     /// The banding in effect.
     public var effectiveLSH: LSHParams { lsh ?? LSHParams.optimal(threshold: threshold, permutations: permutations) }
 
@@ -360,8 +364,10 @@ public struct Deduplicator: Sendable {
         let estimate = MinHasher.estimate(x, y, count: config.permutations)
         let s: Double
         if config.exactVerification {
-            // The estimate is a cheap pre-filter: 0.25 below the threshold is > 7 standard errors at k = 128.
-            if estimate < config.threshold - 0.25 { return nil }
+            // The estimate is a cheap pre-filter. Its standard error is √(J(1−J)/k): 0.25 below the threshold is
+            // > 7 standard errors at k = 128, and the margin grows as 1/√k to stay that wide for shorter signatures
+            // (at k = 8 it is 1: the filter is off rather than dropping true duplicates).
+            if estimate < config.threshold - config.preFilterMargin { return nil }
             s = shingles { a, b in jaccard(a, b) }
         } else {
             s = estimate

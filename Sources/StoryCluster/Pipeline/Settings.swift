@@ -225,7 +225,7 @@ extension RunSettings {
         }
         guard dedup.permutations % 8 == 0 else { throw bad("dedup.permutations must be a multiple of 8, got \(dedup.permutations)") }
         if let l = dedup.lsh, l.bands * l.rows > dedup.permutations {
-            throw bad("dedup.bands × dedup.rows (\(l.bands)×\(l.rows)) must be at most dedup.permutations (\(dedup.permutations))")
+            throw bad("dedup.bands × dedup.rows (--lsh \(l.bands)x\(l.rows)) must be at most dedup.permutations (\(dedup.permutations))")
         }
     }
 

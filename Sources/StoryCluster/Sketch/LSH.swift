@@ -26,7 +26,9 @@ public struct LSHParams: Hashable, Sendable {
     /// positive costs one ~100 ns set comparison while a false negative is a duplicate lost for good. At
     /// t = 0.8, k = 128 this gives b = 17, r = 7 (P(0.8) = 0.982; datasketch's even weights give 9 × 13, P(0.8) = 0.40).
     public static func optimal(threshold t: Double, permutations k: Int, falsePositiveWeight: Double = 0.02, falseNegativeWeight: Double = 0.98) -> LSHParams {
-        precondition(t > 0 && t < 1, "threshold must be in (0, 1), got \(t)")
+        // At t = 1 the false-negative integral is empty: the search then minimises false positives alone (one band of
+        // all rows), which still pairs every two identical shingle sets.
+        precondition(t > 0 && t <= 1, "threshold must be in (0, 1], got \(t)")
         // The search takes 8 ms at k = 128 and every Deduplicator asks for it: remember each answer.
         let key = [t, Double(k), falsePositiveWeight, falseNegativeWeight]
         optimalLock.lock()
