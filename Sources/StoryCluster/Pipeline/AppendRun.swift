@@ -109,68 +109,16 @@ enum AppendRun {
         // their vectors are added to the sums at the commit. Otherwise the window is re-embedded and the model dropped.
         var fold: ModelFold?
         if !queries.isEmpty {
-            let times = newCanonical.compactMap { fresh[$0].published?.timeIntervalSince1970 }
-            guard times.count == newCanonical.count, let lo = times.min(), let hi = times.max() else { return .declined("a new brief has no publication time") }
-            let delta = pipeline.settings.stories.attachWindowSeconds
-            // A stored canonical brief without a time would be in every window: the full path handles that.
-            let untimed = try state.db.read { db in
-                try Int.fetchOne(db, sql: "SELECT 1 FROM briefs WHERE canonical = id AND published IS NULL LIMIT 1") != nil
-            }
-            if untimed { return .declined("a stored canonical brief has no publication time") }
-            let loading = Date()
-            // Each way gives the new briefs' placements and the story id of each anchor they can join.
-            let placement: [StoryClusterer.Placement], anchorStory: [String]
-            if let stored = try state.storyModel(config: pipeline.settings.stories, admitting: queries.count) {
-                let stories = try state.storyVectors(from: lo - delta, to: hi + delta)
-                timings.append(("stories", Date().timeIntervalSince(loading)))
-                let placed = pipeline.clusterer.place(queries.map { fresh[$0] }, among: stories.map(\.1),
-                                                                            model: stored, timings: &timings)
-                (placement, anchorStory) = (placed.placement, stories.map(\.0))
-                model = stored.tfidf
-                clustered = stories.count + queries.count
-                fold = ModelFold(model: stored, placed: queries, vectors: placed.vectors,
-                                 times: queries.map { fresh[$0].published?.timeIntervalSince1970 },
-                                 loaded: Dictionary(stories, uniquingKeysWith: { a, _ in a }))
-            } else {
-                let stored = try state.db.read { db -> [(Brief, String)] in
-                    // Only what clustering reads (headline, text, dateline, time), by column index: the window is a third
-                    // of a month's briefs, and full decoding by column name was most of loading it.
-                    var out: [(Brief, String)] = []
-                    let rows = try Row.fetchCursor(db, sql: """
-                        SELECT id, source, title, dateline, published, text, story FROM briefs
-                        WHERE canonical = id AND published BETWEEN ? AND ? ORDER BY source, position
-                        """, arguments: [lo - delta, hi + delta])
-                    while let row = try rows.next() {
-                        let published: Double = row[4]
-                        out.append((Brief(id: row[0], source: row[1], title: row[2], dateline: row[3],
-                                          published: Date(timeIntervalSince1970: published), lang: .other, text: row[5]), row[6] ?? ""))
+            switch try placeStories(queries, newCanonical: newCanonical, fresh: fresh, inherited: inherited, dup: dup,
+                                    state: state, pipeline: pipeline, timings: &timings) {
+            case .declined(let reason): return .declined(reason)
+            case .placed(let placed):
+                (model, clustered, fold) = (placed.model, placed.clustered, placed.fold)
+                for (k, i) in queries.enumerated() {
+                    switch placed.placement[k] {
+                    case .anchor(let a): storyOfNew[i] = placed.anchorStory[a]
+                    case .new(let cluster): newLabel[i] = cluster
                     }
-                    return out
-                }
-                // The window as this run leaves it: regrouped stored briefs swap in or out, inheriting new briefs join.
-                let lost = Set(nodes.indices.filter { nodes[$0].isCanonical && !dup.isCanonicalAfter($0) }.map { nodes[$0].id })
-                var window = stored.filter { !lost.contains($0.0.id) }
-                for c in nodes.indices where !nodes[c].isCanonical && dup.isCanonicalAfter(c) { window.append((nodes[c].brief, nodes[c].story)) }
-                for i in newCanonical where inherited[i] != nil { window.append((fresh[i], inherited[i]!)) }
-                var labelOf: [String: Int] = [:]
-                var storyOfLabel: [String] = []
-                var initial: [Int] = []
-                for (_, story) in window {
-                    let label = labelOf[story] ?? { labelOf[story] = storyOfLabel.count; storyOfLabel.append(story); return storyOfLabel.count - 1 }()
-                    initial.append(label)
-                }
-                timings.append(("window", Date().timeIntervalSince(loading)))
-                initial += queries.map { _ in -1 }
-                let subset = window.map(\.0) + queries.map { fresh[$0] }
-                clustered = subset.count
-                let placed = try pipeline.clusterer.attach(subset, anchors: initial, timings: &timings)
-                model = placed.model
-                (placement, anchorStory) = (Array(placed.placement[window.count...]), storyOfLabel)
-            }
-            for (k, i) in queries.enumerated() {
-                switch placement[k] {
-                case .anchor(let a): storyOfNew[i] = anchorStory[a]
-                case .new(let cluster): newLabel[i] = cluster
                 }
             }
         }
@@ -372,5 +320,94 @@ enum AppendRun {
         report.history = history
         report.clusteredCanonicalBriefs = clustered > 0 ? clustered : nil
         return .done(report, delta)
+    }
+
+    /// New canonical briefs placed among the stored stories: through the stored `StoryModel` when one admits them,
+    /// else by re-embedding their time window.
+    struct PlacedStories {
+        /// Each query's placement: an anchor (a stored story) or a new cluster.
+        var placement: [StoryClusterer.Placement]
+        /// The story id of each anchor.
+        var anchorStory: [String]
+        /// The TF-IDF model the night's vectors were made with (labels extend it).
+        var model: TfidfModel?
+        /// Canonical briefs (or story rows) the story stage clustered.
+        var clustered: Int
+        /// The vectors to add to the stored sums, when the model placed the briefs.
+        var fold: ModelFold?
+    }
+
+    /// The outcome of a step that may send the run to the full path.
+    enum Step<T> {
+        case placed(T)
+        case declined(String)
+    }
+
+    /// Places the `queries` (new canonical briefs that inherited no story) among the stored stories of their window.
+    static func placeStories(_ queries: [Int], newCanonical: [Int], fresh: [Brief], inherited: [String?], dup: Duplicates,
+                             state: StateStore, pipeline: Pipeline, timings: inout [(String, Double)]) throws -> Step<PlacedStories> {
+        let nodes = dup.stored
+        var model: TfidfModel?
+        var clustered = 0
+        var fold: ModelFold?
+        let times = newCanonical.compactMap { fresh[$0].published?.timeIntervalSince1970 }
+        guard times.count == newCanonical.count, let lo = times.min(), let hi = times.max() else { return .declined("a new brief has no publication time") }
+        let delta = pipeline.settings.stories.attachWindowSeconds
+        // A stored canonical brief without a time would be in every window: the full path handles that.
+        let untimed = try state.db.read { db in
+            try Int.fetchOne(db, sql: "SELECT 1 FROM briefs WHERE canonical = id AND published IS NULL LIMIT 1") != nil
+        }
+        if untimed { return .declined("a stored canonical brief has no publication time") }
+        let loading = Date()
+        // Each way gives the new briefs' placements and the story id of each anchor they can join.
+        let placement: [StoryClusterer.Placement], anchorStory: [String]
+        if let stored = try state.storyModel(config: pipeline.settings.stories, admitting: queries.count) {
+            let stories = try state.storyVectors(from: lo - delta, to: hi + delta)
+            timings.append(("stories", Date().timeIntervalSince(loading)))
+            let placed = pipeline.clusterer.place(queries.map { fresh[$0] }, among: stories.map(\.1),
+                                                                        model: stored, timings: &timings)
+            (placement, anchorStory) = (placed.placement, stories.map(\.0))
+            model = stored.tfidf
+            clustered = stories.count + queries.count
+            fold = ModelFold(model: stored, placed: queries, vectors: placed.vectors,
+                             times: queries.map { fresh[$0].published?.timeIntervalSince1970 },
+                             loaded: Dictionary(stories, uniquingKeysWith: { a, _ in a }))
+        } else {
+            let stored = try state.db.read { db -> [(Brief, String)] in
+                // Only what clustering reads (headline, text, dateline, time), by column index: the window is a third
+                // of a month's briefs, and full decoding by column name was most of loading it.
+                var out: [(Brief, String)] = []
+                let rows = try Row.fetchCursor(db, sql: """
+                    SELECT id, source, title, dateline, published, text, story FROM briefs
+                    WHERE canonical = id AND published BETWEEN ? AND ? ORDER BY source, position
+                    """, arguments: [lo - delta, hi + delta])
+                while let row = try rows.next() {
+                    let published: Double = row[4]
+                    out.append((Brief(id: row[0], source: row[1], title: row[2], dateline: row[3],
+                                      published: Date(timeIntervalSince1970: published), lang: .other, text: row[5]), row[6] ?? ""))
+                }
+                return out
+            }
+            // The window as this run leaves it: regrouped stored briefs swap in or out, inheriting new briefs join.
+            let lost = Set(nodes.indices.filter { nodes[$0].isCanonical && !dup.isCanonicalAfter($0) }.map { nodes[$0].id })
+            var window = stored.filter { !lost.contains($0.0.id) }
+            for c in nodes.indices where !nodes[c].isCanonical && dup.isCanonicalAfter(c) { window.append((nodes[c].brief, nodes[c].story)) }
+            for i in newCanonical where inherited[i] != nil { window.append((fresh[i], inherited[i]!)) }
+            var labelOf: [String: Int] = [:]
+            var storyOfLabel: [String] = []
+            var initial: [Int] = []
+            for (_, story) in window {
+                let label = labelOf[story] ?? { labelOf[story] = storyOfLabel.count; storyOfLabel.append(story); return storyOfLabel.count - 1 }()
+                initial.append(label)
+            }
+            timings.append(("window", Date().timeIntervalSince(loading)))
+            initial += queries.map { _ in -1 }
+            let subset = window.map(\.0) + queries.map { fresh[$0] }
+            clustered = subset.count
+            let placed = try pipeline.clusterer.attach(subset, anchors: initial, timings: &timings)
+            model = placed.model
+            (placement, anchorStory) = (Array(placed.placement[window.count...]), storyOfLabel)
+        }
+        return .placed(PlacedStories(placement: placement, anchorStory: anchorStory, model: model, clustered: clustered, fold: fold))
     }
 }
