@@ -2,7 +2,9 @@ import ArgumentParser
 import Foundation
 import StoryCluster
 
-extension LabelField: ExpressibleByArgument {}
+extension LabelField: ExpressibleByArgument {
+    public init?(argument: String) { self.init(rawValue: argument) }
+}
 
 /// Reads gold labels (a bad labels file is a `StoryClusterError` naming file and line).
 func loadLabels(_ path: String, field: LabelField) throws -> GoldLabels {
@@ -19,7 +21,7 @@ struct Eval: ParsableCommand {
     @Option(help: "Gold labels: JSON Lines with `id` and the label field.")
     var labels: String
 
-    @Option(help: "Label field: story (story clustering) or dup (duplicate groups).")
+    @Option(help: "Label field: dup scores duplicate groups; any other (story, event, thread, your own) scores the stories.")
     var field: LabelField = .story
 
     @Option(name: .shortAndLong, help: "Output format: text or json.")
@@ -44,7 +46,11 @@ struct Eval: ParsableCommand {
 struct Tune: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Sweep the main threshold against your labels and print the score curve.",
-        discussion: "--field story sweeps the story threshold; --field dup sweeps the duplicate threshold.")
+        discussion: """
+            Without --sweep: --field dup sweeps the duplicate threshold, any other field the story threshold. \
+            --sweep KEY=V1,V2,… or KEY=LO:HI:STEP (KEY a setting of config --print-defaults, or its flag) may be \
+            given several times: every combination is run.
+            """)
 
     @OptionGroup var corpusOptions: CorpusOptions
     @OptionGroup var settingsOptions: SettingsOptions
@@ -52,17 +58,21 @@ struct Tune: ParsableCommand {
     @Option(help: "Gold labels: JSON Lines with `id` and the label field.")
     var labels: String
 
-    @Option(help: "Label field: story or dup.")
+    @Option(help: "Label field: dup scores duplicate groups; any other (story, event, thread, your own) scores the stories.")
     var field: LabelField = .story
+
+    @Option(help: "A setting and the values to try: KEY=V1,V2,… or KEY=LO:HI:STEP (repeatable: every combination runs).")
+    var sweep: [String] = []
 
     func run() throws {
         let gold = try loadLabels(labels, field: field)
         let base = try corpusOptions.settings(settingsOptions)
         let corpus = try corpusOptions.read(base)
-        let values: [Double] = field == .story ? stride(from: 0.7, through: 1.5, by: 0.1).map { $0 } : stride(from: 0.5, through: 0.95, by: 0.05).map { $0 }
-        let points = try Pipeline(settings: base).sweep(values, corpusPath: corpusOptions.corpus, corpus: corpus, labels: gold, field: field)
-        let defaultValue = field == .story ? Double(base.stories.threshold) : base.dedup.threshold
-        FileHandle.standardOutput.write(Data(TuningReport.text(points, field: field, defaultValue: defaultValue).utf8))
+        let grid = sweep.isEmpty ? [Pipeline.defaultSweep(for: field)] : try sweep.map(Pipeline.sweepAxis)
+        let points = try Pipeline(settings: base).sweep(grid, corpusPath: corpusOptions.corpus, corpus: corpus, labels: gold, field: field)
+        let keys = grid.map { $0.0.key }
+        let defaults = grid.map { SettingValueText(base.value(of: $0.0)) }
+        FileHandle.standardOutput.write(Data(TuningReport.text(points, keys: keys, defaults: defaults).utf8))
     }
 }
 
@@ -86,5 +96,15 @@ struct Explain: ParsableCommand {
         guard let j = ids.firstIndex(of: second) else { throw StoryClusterError.usage("no brief with id \(second)") }
         let explanation = pipeline.explain(report, i, j)
         FileHandle.standardOutput.write(Data(explanation.text(report, i, j).utf8))
+    }
+}
+
+/// A setting's value as `tune` prints it.
+func SettingValueText(_ v: SettingValue) -> String {
+    switch v {
+    case .text(let t): return t
+    case .number(let x): return x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(format: "%g", x)
+    case .bool(let b): return String(b)
+    case .null: return "auto"
     }
 }

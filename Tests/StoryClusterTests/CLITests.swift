@@ -183,3 +183,61 @@ enum CSVTestParser {
         #expect(r.stdout.contains("(522 exact)"), "\(r.stdout.prefix(300))")
     }
 }
+
+/// Issue #14's user-facing parts: any label field, multi-knob tuning, outlets kept.
+@Suite struct LabelFieldAndOutletTests {
+    /// Three briefs from two outlets: two on one event, one alone; labels with event and thread fields.
+    static func corpus() -> (URL, URL) {
+        let dir = Fixtures.tempDir()
+        let lines = [
+            #"{"id": "a", "source": "nos.nl", "published": "2019-05-12T10:00:00Z", "text": "Brand in kas Naaldwijk: grote rookwolk boven het Westland, brandweer schaalt op naar grote brand."}"#,
+            #"{"id": "b", "source": "ad.nl", "published": "2019-05-12T11:00:00Z", "text": "Grote brand in kas in Naaldwijk, rookwolk boven het Westland; brandweer schaalt op."}"#,
+            #"{"id": "c", "source": "ad.nl", "published": "2019-05-12T12:00:00Z", "text": "Ajax wint de beker na een spannende finale tegen Willem II in De Kuip."}"#,
+        ]
+        Fixtures.write(lines.joined(separator: "\n") + "\n", "c.jsonl", in: dir)
+        let labels = dir.appendingPathComponent("labels.jsonl")
+        try? Data("""
+            {"id": "a", "event": "fire", "thread": "fire"}
+            {"id": "b", "event": "fire", "thread": "fire"}
+            {"id": "c", "event": "cup", "thread": "season"}
+
+            """.utf8).write(to: labels)
+        return (dir.appendingPathComponent("c.jsonl"), labels)
+    }
+
+    @Test func evalScoresAnyLabelFieldAndRefusesAMissingOne() throws {
+        let (c, labels) = Self.corpus()
+        for field in ["event", "thread"] {
+            let r = try CLITests.run(["eval", c.path, "--labels", labels.path, "--field", field, "--format", "json"])
+            #expect(r.status == 0, "\(r.stderr)")
+            let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+            #expect(json?["field"] as? String == field && json?["labelled"] as? Int == 3)
+        }
+        let missing = try CLITests.run(["eval", c.path, "--labels", labels.path, "--field", "evnet"])
+        #expect(missing.status == 64 && missing.stderr.contains("no line has a \"evnet\" label"))
+    }
+
+    @Test func tuneRunsEveryCombinationOfItsSweeps() throws {
+        let (c, labels) = Self.corpus()
+        let r = try CLITests.run(["tune", c.path, "--labels", labels.path, "--field", "event",
+                                  "--sweep", "stories.threshold=0.5:0.7:0.1", "--sweep", "smoothing=0,3"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = r.stdout.split(separator: "\n").filter { $0.hasPrefix("0.") }
+        #expect(rows.count == 6, "\(r.stdout)")
+        #expect(rows.map { $0.split(separator: " ")[0] } == ["0.5", "0.5", "0.6", "0.6", "0.7", "0.7"])
+        let bad = try CLITests.run(["tune", c.path, "--labels", labels.path, "--field", "event", "--sweep", "stories.threshold=0,1"])
+        #expect(bad.status == 64 && bad.stderr.contains("stories.threshold"), "\(bad.stderr)")
+    }
+
+    @Test func storiesListTheirOutlets() throws {
+        let (c, _) = Self.corpus()
+        let r = try CLITests.run(["run", c.path, "--format", "json"])
+        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        let briefs = json?["briefs"] as? [[String: Any]] ?? []
+        #expect(briefs.map { $0["outlet"] as? String } == ["nos.nl", "ad.nl", "ad.nl"])
+        #expect(briefs.allSatisfy { $0["source"] as? String == "c.jsonl" })
+        let stories = json?["stories"] as? [[String: Any]] ?? []
+        let outlets = Set(stories.flatMap { $0["outlets"] as? [String] ?? [] })
+        #expect(outlets == ["nos.nl", "ad.nl"])
+    }
+}

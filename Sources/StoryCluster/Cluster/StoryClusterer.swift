@@ -117,6 +117,8 @@ public struct Story: Hashable, Sendable {
     public var agencies: [String]
     /// Dateline places, most frequent first.
     public var datelines: [String]
+    /// Outlets of the briefs (a JSON Lines corpus's `source`: the publishing site), most frequent first.
+    public var outlets: [String] = []
     /// With a state: the story this one split off from in this run, if any.
     public var splitFrom: String? = nil
     /// Its share of the run's `StoryModel` (after a full clustering), which a state stores for nightly runs.
@@ -338,6 +340,7 @@ public struct StoryClusterer: Sendable {
                 lastPublished: all.compactMap { briefs[$0].published }.max(),
                 agencies: Self.byFrequency(all.flatMap { briefs[$0].agencies }),
                 datelines: Self.byFrequency(all.compactMap { briefs[$0].dateline }),
+                outlets: Self.byFrequency(all.compactMap { briefs[$0].outlet }),
                 vector: vectors[label]))
         }
         var storyOf = [Int](repeating: 0, count: briefs.count)

@@ -6,7 +6,7 @@ public struct GoldLabels: Sendable {
     public var labelOf: [String: String]
 
     /// Reads `field` from every line of `path`; lines without it are skipped.
-    /// - Throws: `StoryClusterError` naming the file and line of the first malformed line.
+    /// - Throws: `StoryClusterError` naming the file and line of the first malformed line, or the field when no line has it.
     public init(path: String, field: String) throws {
         guard let data = FileManager.default.contents(atPath: path) else { throw StoryClusterError("\(path): cannot read labels file") }
         var labels: [String: String] = [:]
@@ -29,6 +29,8 @@ public struct GoldLabels: Sendable {
                 if let label = fields[field]?.stringOrNumber { labels[id] = label }
             }
         }
+        // A misspelt field would otherwise score nothing and report a perfect 1.000.
+        guard !labels.isEmpty else { throw StoryClusterError.usage("\(path): no line has a \"\(field)\" label") }
         labelOf = labels
     }
 

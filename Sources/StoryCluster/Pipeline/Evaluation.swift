@@ -1,11 +1,18 @@
 import Foundation
 
-/// Which clustering of a run is scored against gold labels.
-public enum LabelField: String, Sendable, CaseIterable {
-    /// The stories, against `story` labels.
-    case story
-    /// The duplicate groups, against `dup` labels.
-    case dup
+/// The gold label field a run is scored against: `dup` scores the duplicate groups, any other field (`story`,
+/// `event`, `thread`, a user's own) scores the stories.
+public struct LabelField: RawRepresentable, Hashable, Sendable {
+    /// The field name in the labels file.
+    public var rawValue: String
+    /// A field by name.
+    public init(rawValue: String) { self.rawValue = rawValue }
+    /// Story labels.
+    public static let story = LabelField(rawValue: "story")
+    /// Duplicate-group labels.
+    public static let dup = LabelField(rawValue: "dup")
+    /// Whether the field labels duplicate groups rather than stories.
+    public var scoresDuplicates: Bool { self == .dup }
 }
 
 /// A finished run scored against gold labels: what `eval` reports and `tune` sweeps.
@@ -27,10 +34,9 @@ public struct Evaluation: Sendable {
     public init(_ report: RunReport, labels: GoldLabels, field: LabelField) {
         var predictedOf: [String: String] = [:]
         let briefs = report.corpus.briefs
-        switch field {
-        case .dup:
+        if field.scoresDuplicates {
             for (i, c) in report.dedup.canonicalOf.enumerated() { predictedOf[briefs[i].id] = briefs[c].id }
-        case .story:
+        } else {
             for (i, s) in report.stories.storyOf.enumerated() { predictedOf[briefs[i].id] = report.stories.stories[s].id }
         }
         self.field = field
@@ -47,25 +53,51 @@ public struct Evaluation: Sendable {
     }
 }
 
-/// One point of a `tune` sweep: the value tried and the scores it gave.
+/// One point of a `tune` sweep: the values tried and the scores they gave.
 public struct TuningPoint: Sendable {
-    /// The threshold tried.
-    public var value: Double
-    /// Scores at that value.
+    /// The value of each swept setting, in the grid's order, as given.
+    public var values: [String]
+    /// Scores at those values.
     public var scores: ClusteringScores
 }
 
 extension Pipeline {
-    /// Runs this pipeline with the swept threshold (the story threshold for `.story`, the dedup threshold for `.dup`)
-    /// at each of `values` on an already read corpus, scoring each run against `labels`.
-    /// - Throws: `StoryClusterError` (`.usage`) when a value is outside the threshold's range.
-    public func sweep(_ values: [Double], corpusPath: String, corpus: Corpus, labels: GoldLabels, field: LabelField) throws -> [TuningPoint] {
-        let key = field == .story ? "stories.threshold" : "dedup.threshold"
-        return try values.map { v in
+    /// Runs this pipeline at every combination of `grid` (settings and the values to try, checked against the
+    /// settings table) on an already read corpus, scoring each run against `labels`.
+    /// - Throws: `StoryClusterError` (`.usage`) when a value is outside its setting's range.
+    public func sweep(_ grid: [(Setting, [String])], corpusPath: String, corpus: Corpus, labels: GoldLabels,
+                      field: LabelField) throws -> [TuningPoint] {
+        var combos: [[String]] = [[]]
+        for (_, values) in grid { combos = combos.flatMap { c in values.map { c + [$0] } } }
+        return try combos.map { combo in
             var s = settings
-            try s.apply([(Setting.named(key)!, .number(v))]) { _ in "tune \(key)" }
+            try s.apply(zip(grid.map(\.0), combo).map { ($0, .text($1)) }) { "tune \($0.key)" }
             let report = try Pipeline(settings: s).run(corpusPath: corpusPath, corpus: corpus, readSeconds: 0)
-            return TuningPoint(value: v, scores: Evaluation(report, labels: labels, field: field).scores)
+            return TuningPoint(values: combo, scores: Evaluation(report, labels: labels, field: field).scores)
         }
+    }
+
+    /// The default sweep when none is given: the story threshold, or the dedup threshold for `dup` labels.
+    public static func defaultSweep(for field: LabelField) -> (Setting, [String]) {
+        field.scoresDuplicates
+            ? (Setting.named("dedup.threshold")!, stride(from: 0.5, through: 0.95, by: 0.05).map { String(format: "%.2f", $0) })
+            : (Setting.named("stories.threshold")!, stride(from: 0.7, through: 1.5, by: 0.1).map { String(format: "%.2f", $0) })
+    }
+
+    /// Parses `KEY=V1,V2,…` or `KEY=LO:HI:STEP` (KEY a config key or flag name) into a sweep axis.
+    /// - Throws: `StoryClusterError` (`.usage`) for an unknown key or a malformed list.
+    public static func sweepAxis(_ text: String) throws -> (Setting, [String]) {
+        let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let setting = Setting.named(parts[0]) else {
+            throw StoryClusterError.usage("--sweep must be KEY=V1,V2,… or KEY=LO:HI:STEP with KEY a setting (config --print-defaults), got \(text)")
+        }
+        let range = parts[1].split(separator: ":").map { Double($0) }
+        if range.count == 3, let lo = range[0], let hi = range[1], let step = range[2], step > 0, hi >= lo, (hi - lo) / step <= 1000 {
+            let n = Int(((hi - lo) / step + 1e-9).rounded(.down))
+            return (setting, (0...n).map { Setting.format(lo + Double($0) * step) })
+        }
+        let values = parts[1].split(separator: ",").map(String.init)
+        guard !values.isEmpty, !parts[1].contains(":") else { throw StoryClusterError.usage("--sweep \(text): expected V1,V2,… or LO:HI:STEP") }
+        return (setting, values)
     }
 }

@@ -67,7 +67,12 @@ public struct Setting: Sendable {
         }
     }
 
-    static func format(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x) }
+    static func format(_ x: Double) -> String {
+        if x == x.rounded() && abs(x) < 1e15 { return String(Int(x)) }
+        // Sweeps step in decimals: 0.7 + 3 × 0.1 should read 1.0, not 0.9999999999999999.
+        let short = String(format: "%.6g", x)
+        return Double(short) == x || abs(Double(short)! - x) < 1e-9 * max(1, abs(x)) ? short : String(x)
+    }
 
     /// Checks `value` against the kind and range; `origin` names where it came from for the message
     /// (`--threshold`, `settings.yaml: dedup.threshold`).
@@ -181,9 +186,12 @@ extension Setting {
                 help: "add the dateline place to the text clustered") { s, v in s.stories.datelineTerms = v.boolean },
     ]
 
-    /// The setting with this config key or flag, if any.
-    public static func named(_ keyOrFlag: String) -> Setting? {
-        all.first { $0.key == keyOrFlag || $0.flag == keyOrFlag }
+    /// The setting with this config key (`stories.smoothing`), flag (`story-threshold`) or, when only one section
+    /// has it, bare name (`smoothing`), if any.
+    public static func named(_ name: String) -> Setting? {
+        if let s = all.first(where: { $0.key == name || $0.flag == name }) { return s }
+        let bare = all.filter { $0.name == name }
+        return bare.count == 1 ? bare[0] : nil
     }
 
     /// The default settings as a commented YAML file for `--config` (`config --print-defaults`).

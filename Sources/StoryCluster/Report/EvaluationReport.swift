@@ -58,18 +58,24 @@ extension Evaluation {
 
 /// The `tune` score curve for a person.
 public enum TuningReport {
-    /// One line per value tried, then the best B-cubed F1 and the default it compares with.
-    public static func text(_ points: [TuningPoint], field: LabelField, defaultValue: Double) -> String {
-        var out = field == .story ? "story_threshold" : "dup_threshold"
+    /// One line per combination tried, then the best B-cubed F1 and the defaults it compares with.
+    public static func text(_ points: [TuningPoint], keys: [String], defaults: [String]) -> String {
+        let widths = keys.map { max($0.count, 8) }
+        var out = zip(keys, widths).map { $0.0.padding(toLength: $0.1, withPad: " ", startingAt: 0) }.joined(separator: "  ")
         out += "  B3-P   B3-R   B3-F1  pair-F1  ARI    NMI    clusters\n"
-        var best: (Double, Double) = (0, -1)
+        var best: TuningPoint?
         for p in points {
             let c = p.scores
-            out += String(format: "%-15.2f  %.3f  %.3f  %.3f  %.3f    %.3f  %.3f  %d/%d\n", p.value, c.bcubed.precision, c.bcubed.recall,
+            out += zip(p.values, widths).map { $0.0.padding(toLength: $0.1, withPad: " ", startingAt: 0) }.joined(separator: "  ")
+            out += String(format: "  %.3f  %.3f  %.3f  %.3f    %.3f  %.3f  %d/%d\n", c.bcubed.precision, c.bcubed.recall,
                           c.bcubed.f1, c.pairwise.f1, c.ari, c.nmi, c.predictedClusters, c.goldClusters)
-            if c.bcubed.f1 > best.1 { best = (p.value, c.bcubed.f1) }
+            if c.bcubed.f1 > (best?.scores.bcubed.f1 ?? -1) { best = p }
         }
-        out += String(format: "\nbest B-cubed F1 %.3f at %.2f (default %.2f)\n", best.1, best.0, defaultValue)
+        if let best {
+            let at = zip(keys, best.values).map { "\($0.0) \($0.1)" }.joined(separator: ", ")
+            let now = zip(keys, defaults).map { "\($0.0) \($0.1)" }.joined(separator: ", ")
+            out += String(format: "\nbest B-cubed F1 %.3f at %@ (current: %@)\n", best.scores.bcubed.f1, at, now)
+        }
         return out
     }
 }

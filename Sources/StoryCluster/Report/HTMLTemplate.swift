@@ -590,6 +590,7 @@ footer { color: var(--faint); font-size: 0.8rem; padding: 0 0 30px; }
       facts.appendChild(dc);
     }
     if (arr(s.agencies).length) facts.appendChild(chips(arr(s.agencies)));
+    if (arr(s.outlets).length) facts.appendChild(chips(arr(s.outlets)));
     if (s.merged_into) facts.appendChild(el('span', null, 'merged into ' + s.merged_into));
     if (s.split_from) facts.appendChild(el('span', null, 'split from ' + s.split_from));
     card.appendChild(facts);
@@ -617,7 +618,7 @@ footer { color: var(--faint); font-size: 0.8rem; padding: 0 0 30px; }
   // ---------- filtering, sorting, paging ----------
   function haystack(st) {
     if (st.hay === null) {
-      var parts = [str(st.s.label)].concat(arr(st.s.datelines), arr(st.s.agencies));
+      var parts = [str(st.s.label)].concat(arr(st.s.datelines), arr(st.s.agencies), arr(st.s.outlets));
       for (var q = 0; q < st.briefs.length; q++) {
         var bb = st.briefs[q];
         parts.push(str(bb.title), str(bb.dateline), str(bb.text));

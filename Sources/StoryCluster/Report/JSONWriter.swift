@@ -211,6 +211,7 @@ public enum StoryJSON {
             w.field("size", s.briefs.count)
             w.field("agencies", s.agencies)
             w.field("datelines", s.datelines)
+            w.field("outlets", s.outlets)
             w.field("briefs", s.briefs.map { briefs[$0].id })
             if let split = s.splitFrom { w.field("split_from", split) }
             w.endObject()

@@ -74,6 +74,7 @@ extension TextReport {
             out += (color ? bold(clip(head, 100)) : clip(head, 100)) + "\n"
             var meta = "   \(s.id)"
             if !s.agencies.isEmpty { meta += "  " + s.agencies.prefix(5).joined(separator: "/") }
+            if !s.outlets.isEmpty { meta += "  " + s.outlets.prefix(4).joined(separator: ", ") + (s.outlets.count > 4 ? " +\(s.outlets.count - 4)" : "") }
             if !s.datelines.isEmpty { meta += "  " + s.datelines.prefix(4).joined(separator: ", ") }
             out += (color ? dim(clip(meta, 100)) : clip(meta, 100)) + "\n"
             let rep = briefs[s.representative]
