@@ -35,8 +35,8 @@ struct Eval: ParsableCommand {
         let report = try runPipeline(corpusOptions, settingsOptions).1
         let evaluation = Evaluation(report, labels: gold, field: field)
         switch format {
-        case .json: FileHandle.standardOutput.write(Data(evaluation.json(worst: worst)))
-        case .text: FileHandle.standardOutput.write(Data(evaluation.text(worst: worst).utf8))
+        case .json: try Console.out(String(decoding: evaluation.json(worst: worst), as: UTF8.self))
+        case .text: try Console.out(evaluation.text(worst: worst))
         case .csv, .html: throw ValidationError("eval prints text or json")
         }
     }
@@ -72,7 +72,7 @@ struct Tune: ParsableCommand {
         let points = try Pipeline(settings: base).sweep(grid, corpusPath: corpusOptions.corpus, corpus: corpus, labels: gold, field: field)
         let keys = grid.map { $0.0.key }
         let defaults = grid.map { SettingValueText(base.value(of: $0.0)) }
-        FileHandle.standardOutput.write(Data(TuningReport.text(points, keys: keys, defaults: defaults).utf8))
+        try Console.out(TuningReport.text(points, keys: keys, defaults: defaults))
     }
 }
 
@@ -95,7 +95,7 @@ struct Explain: ParsableCommand {
         guard let i = ids.firstIndex(of: first) else { throw StoryClusterError.usage("no brief with id \(first)") }
         guard let j = ids.firstIndex(of: second) else { throw StoryClusterError.usage("no brief with id \(second)") }
         let explanation = pipeline.explain(report, i, j)
-        FileHandle.standardOutput.write(Data(explanation.text(report, i, j).utf8))
+        try Console.out(explanation.text(report, i, j))
     }
 }
 

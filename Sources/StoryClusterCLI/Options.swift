@@ -60,18 +60,9 @@ struct OutputOptions: ParsableArguments {
     @Option(name: .shortAndLong, help: "Write the report to FILE atomically (temporary file, then rename) instead of stdout.")
     var output: String?
 
-    /// Writes `bytes` to the output file atomically, or to stdout.
-    func emit(_ bytes: [UInt8]) throws {
-        guard let output else {
-            FileHandle.standardOutput.write(Data(bytes))
-            return
-        }
-        let url = URL(fileURLWithPath: output)
-        do {
-            try Data(bytes).write(to: url, options: .atomic)
-        } catch {
-            throw StoryClusterError("\(output): cannot write report: \(error.localizedDescription)")
-        }
+    /// Where the report goes, refusing targets that are inputs of this run (`protected`, the corpus).
+    func target(corpus: String, protected: [String?] = []) -> ReportOutput {
+        ReportOutput(path: output, protected: protected.compactMap { $0 }, corpus: corpus)
     }
 }
 
@@ -142,8 +133,27 @@ struct SettingsOptions: ParsableArguments {
 
 /// Writes to stderr, and knows whether the terminal wants colour and progress.
 enum Console {
+    /// Writes a line to stderr; a failing stderr is ignored (there is nowhere left to say so).
     static func error(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        try? ReportOutput.writeAll(STDERR_FILENO, Array((line + "\n").utf8), name: "standard error")
+    }
+
+    /// Writes text to stdout; a full disk or closed pipe is a clean failure, not a crash.
+    static func out(_ text: String) throws {
+        try ReportOutput.writeAll(STDOUT_FILENO, Array(text.utf8), name: "standard output")
+    }
+
+    /// `text` with control characters shown as escapes, so a hostile file name cannot drive the terminal.
+    static func escaped(_ text: String) -> String {
+        var out = ""
+        for u in text.unicodeScalars {
+            if u.value < 0x20 || u.value == 0x7F || (0x80..<0xA0).contains(u.value) {
+                out += String(format: "\\x%02X", u.value)
+            } else {
+                out.unicodeScalars.append(u)
+            }
+        }
+        return out
     }
 
     /// Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org).
@@ -185,7 +195,7 @@ final class Progress: @unchecked Sendable {
         let elapsed = Date().timeIntervalSince(stageStart)
         guard elapsed >= 1, !stage.isEmpty else { return }
         let rate = items > 0 ? String(format: ", %.0f briefs/s so far", Double(items) / elapsed) : ""
-        FileHandle.standardError.write(Data(String(format: "\r\u{1B}[K%@: %d briefs, %.1f s%@", stage, items, elapsed, rate).utf8))
+        try? ReportOutput.writeAll(STDERR_FILENO, Array(String(format: "\r\u{1B}[K%@: %d briefs, %.1f s%@", stage, items, elapsed, rate).utf8), name: "standard error")
         shown = true
     }
 
@@ -193,7 +203,7 @@ final class Progress: @unchecked Sendable {
     func finish() {
         timer?.cancel()
         lock.lock(); defer { lock.unlock() }
-        if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if shown { try? ReportOutput.writeAll(STDERR_FILENO, Array("\r\u{1B}[K".utf8), name: "standard error") }
         stage = ""
     }
 }

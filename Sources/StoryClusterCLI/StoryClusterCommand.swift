@@ -18,7 +18,7 @@ struct StoryClusterCommand: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch let failure as StoryClusterError {
-            Console.error("storycluster: \(failure.description)")
+            Console.error("storycluster: \(Console.escaped(failure.description))")
             Foundation.exit(failure.exitCode)
         } catch {
             exit(withError: error)
@@ -91,29 +91,39 @@ struct Run: ParsableCommand {
     var forgetMissing = false
 
     func run() throws {
-        var report: RunReport
+        // The target is checked before any work: a refused -o costs nothing and never touches the state.
+        let target = outputOptions.target(corpus: corpusOptions.corpus,
+                                          protected: [state, state.map { $0 + ".lock" }, settingsOptions.config])
+        try target.check()
+        let report: RunReport
         if let state {
-            report = try runWithState(state)
+            // With a state the report is written inside the run's transaction, before it commits.
+            report = try runWithState(state) { try write($0, to: target) }
         } else {
             guard !rebuild && !sinceLast && !forgetMissing else { throw ValidationError("--rebuild, --since-last and --forget-missing need --state") }
             report = try runPipeline(corpusOptions, settingsOptions).1
-        }
-        report.sinceLast = sinceLast
-        switch outputOptions.format {
-        case .json: try outputOptions.emit(report.json())
-        case .csv: try outputOptions.emit(Array(report.csv().utf8))
-        case .html: try outputOptions.emit(Array(report.html().utf8))
-        case .text:
-            let color = outputOptions.output == nil && Console.stdoutWantsColor
-            try outputOptions.emit(Array(report.text(limit: limit ?? .max, minSize: minSize, color: color).utf8))
+            try write(report, to: target)
         }
         try finish(report.corpus, briefs: report.totalBriefs)
+    }
+
+    /// Renders the report in the chosen format and writes it.
+    func write(_ report: RunReport, to target: ReportOutput) throws {
+        switch outputOptions.format {
+        case .json: try target.write(report.json())
+        case .csv: try target.write(Array(report.csv().utf8))
+        case .html: try target.write(Array(report.html().utf8))
+        case .text:
+            let color = target.isStandardOutput && Console.stdoutWantsColor
+            try target.write(Array(report.text(limit: limit ?? .max, minSize: minSize, color: color).utf8))
+        }
     }
 }
 
 extension Run {
-    /// The nightly path: open (and lock) the state, reuse unchanged files, commit in one transaction.
-    func runWithState(_ path: String) throws -> RunReport {
+    /// The nightly path: open (and lock) the state, reuse unchanged files, write the report, then commit in one
+    /// transaction (a report that cannot be written leaves the state as it was).
+    func runWithState(_ path: String, writing: (RunReport) throws -> Void) throws -> RunReport {
         let logger = makeLogger(corpusOptions)
         let settings = try corpusOptions.settings(settingsOptions)
         let pipeline = try Pipeline(settings: settings)
@@ -122,13 +132,20 @@ extension Run {
         // A bad, locked or damaged state (found on open or during the run) is a `StoryClusterError` with its status.
         let store = try StateStore(path: path)
         let (report, delta) = try pipeline.run(corpusPath: corpusOptions.corpus, state: store, reader: corpusOptions.reader(settings),
-                                               rebuild: rebuild, forgetMissing: forgetMissing, sinceLast: sinceLast) { stage in
-            progress.begin(stage, items: 0)
-        }
+                                               rebuild: rebuild, forgetMissing: forgetMissing, sinceLast: sinceLast,
+                                               progress: { stage in progress.begin(stage, items: 0) },
+                                               beforeCommit: { report, delta in
+                                                   var shown = report
+                                                   shown.delta = delta
+                                                   shown.sinceLast = sinceLast
+                                                   progress.finish()
+                                                   try writing(shown)
+                                               })
         corpusOptions.reportSkipped(report.corpus)
         logger.info("run \(delta.runId): \(delta.filesParsed) files parsed, \(delta.filesReused) reused, \(delta.newBriefs.count) new briefs")
         var withDelta = report
         withDelta.delta = delta
+        withDelta.sinceLast = sinceLast
         return withDelta
     }
 }
@@ -141,12 +158,14 @@ struct Ingest: ParsableCommand {
     @OptionGroup var outputOptions: OutputOptions
 
     func run() throws {
+        let target = outputOptions.target(corpus: corpusOptions.corpus)
+        try target.check()
         let corpus = try corpusOptions.read(corpusOptions.settings(nil))
         switch outputOptions.format {
         case .json:
-            try outputOptions.emit(DedupReport.ingestJSON(corpus))
+            try target.write(DedupReport.ingestJSON(corpus))
         case .text:
-            try outputOptions.emit(Array((TextReport.summary(corpus, seconds: 0) + "\n" + TextReport.briefList(corpus)).utf8))
+            try target.write(Array((TextReport.summary(corpus, seconds: 0) + "\n" + TextReport.briefList(corpus)).utf8))
         case .csv, .html:
             throw ValidationError("ingest prints text or json")
         }
@@ -166,6 +185,8 @@ struct Dedup: ParsableCommand {
         let logger = makeLogger(corpusOptions)
         let settings = try corpusOptions.settings(settingsOptions)
         let pipeline = try Pipeline(settings: settings)
+        let target = outputOptions.target(corpus: corpusOptions.corpus, protected: [settingsOptions.config])
+        try target.check()
         let start = Date()
         // Languages are never shown by `dedup`: skipping the guess saves a pass over every text.
         let corpus = try corpusOptions.read(settings, guessLanguage: false)
@@ -175,10 +196,10 @@ struct Dedup: ParsableCommand {
         logger.info("sign \(String(format: "%.3f", s.signSeconds)) s, lsh \(String(format: "%.3f", s.lshSeconds)) s, group \(String(format: "%.3f", s.groupSeconds)) s")
         switch outputOptions.format {
         case .json:
-            try outputOptions.emit(DedupReport.json(corpus, dedup))
+            try target.write(DedupReport.json(corpus, dedup))
             logger.info("written at \(String(format: "%.3f", Date().timeIntervalSince(start))) s")
         case .text:
-            try outputOptions.emit(Array(DedupReport.text(corpus, dedup, seconds: Date().timeIntervalSince(start)).utf8))
+            try target.write(Array(DedupReport.text(corpus, dedup, seconds: Date().timeIntervalSince(start)).utf8))
         case .csv, .html:
             throw ValidationError("dedup prints text or json; use run for csv and html")
         }
@@ -197,6 +218,6 @@ struct ConfigCommand: ParsableCommand {
 
     func run() throws {
         guard printDefaults else { throw ValidationError("use --print-defaults") }
-        print(Setting.template, terminator: "")
+        try Console.out(Setting.template)
     }
 }

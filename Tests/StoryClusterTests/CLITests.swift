@@ -241,3 +241,78 @@ enum CSVTestParser {
         #expect(outlets == ["nos.nl", "ad.nl"])
     }
 }
+
+/// Issue #16's output findings: `-o` never replaces an input, writes through links, keeps an old report's mode, and a
+/// report that cannot be written leaves the state as the night before.
+@Suite struct OutputSafetyTests {
+    static func corpusCopy() throws -> URL {
+        let dir = Fixtures.tempDir()
+        try FileManager.default.copyItem(at: Fixtures.root.appendingPathComponent("Data/sample"), to: dir.appendingPathComponent("c"))
+        return dir
+    }
+
+    @Test func refusesToReplaceInputsDevicesAndFolders() throws {
+        let dir = try Self.corpusCopy()
+        let c = dir.appendingPathComponent("c").path, state = dir.appendingPathComponent("s.sqlite").path
+        let first = try CLITests.run(["run", c, "--state", state])
+        #expect(first.status == 0)
+        let stateBytes = try Data(contentsOf: URL(fileURLWithPath: state))
+        let config = dir.appendingPathComponent("k.yaml").path
+        try Data("stories:\n  threshold: 1.1\n".utf8).write(to: URL(fileURLWithPath: config))
+        let page = c + "/anp-buitenland-20261124-0930.txt"
+        for (args, why) in [(["--state", state, "-o", state], "an input"), (["-o", page], "a file of the corpus"),
+                            (["--config", config, "-o", config], "an input"), (["-o", "/dev/null"], "not a regular file"),
+                            (["-o", dir.path], "a folder"), (["--state", state, "-o", state + ".lock"], "an input")] {
+            let r = try CLITests.run(["run", c] + args)
+            #expect(r.status == 64 && r.stderr.contains(why), "\(args): \(r.status) \(r.stderr)")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: state)) == stateBytes)
+        #expect(try String(contentsOfFile: page, encoding: .utf8).contains("TAMPA"))
+        #expect(try String(contentsOfFile: config, encoding: .utf8) == "stories:\n  threshold: 1.1\n")
+    }
+
+    @Test func writesThroughLinksAndKeepsTheOldReportsMode() throws {
+        let dir = try Self.corpusCopy()
+        let c = dir.appendingPathComponent("c").path
+        let real = dir.appendingPathComponent("real.json").path, link = dir.appendingPathComponent("link.json").path
+        let hard = dir.appendingPathComponent("hard.json").path
+        try Data("old".utf8).write(to: URL(fileURLWithPath: real))
+        chmod(real, 0o600)
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "real.json")
+        #expect(try CLITests.run(["run", c, "-o", link, "--format", "json"]).status == 0)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == "real.json", "the link stays a link")
+        #expect(try String(contentsOfFile: real, encoding: .utf8).hasPrefix("{\"meta\""))
+        var st = stat()
+        stat(real, &st)
+        #expect(st.st_mode & 0o777 == 0o600)
+        Foundation.link(real, hard)
+        #expect(try CLITests.run(["run", c, "-o", hard, "--format", "csv"]).status == 0)
+        #expect(try String(contentsOfFile: real, encoding: .utf8).hasPrefix("id,source"), "a hard link is written through")
+    }
+
+    @Test func aReportThatCannotBeWrittenLeavesTheStateAsItWas() throws {
+        let dir = try Self.corpusCopy()
+        let c = dir.appendingPathComponent("c").path, state = dir.appendingPathComponent("s.sqlite").path
+        let failed = try CLITests.run(["run", c, "--state", state, "-o", dir.appendingPathComponent("missing/r.json").path])
+        #expect(failed.status == 1 && failed.stderr.contains("cannot write report"))
+        let rerun = try CLITests.run(["run", c, "--state", state, "--since-last", "--format", "json"])
+        #expect(rerun.status == 0)
+        let json = try JSONSerialization.jsonObject(with: Data(rerun.stdout.utf8)) as? [String: Any]
+        let run = json?["run"] as? [String: Any]
+        #expect(run?["run_id"] as? Int == 1 && (run?["new_stories"] as? [String])?.count == 8, "the failed night was rolled back: \(run ?? [:])")
+    }
+
+    @Test func aFullStandardOutputIsACleanFailure() throws {
+        let p = Process()
+        p.executableURL = CLITests.binary
+        p.arguments = ["run", "Data/sample"]
+        p.currentDirectoryURL = Fixtures.root
+        p.standardOutput = FileHandle(forWritingAtPath: "/dev/full")
+        let err = Pipe()
+        p.standardError = err
+        try p.run()
+        let e = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 1 && e.contains("standard output: cannot write report"), "\(p.terminationStatus) \(e)")
+    }
+}

@@ -139,6 +139,38 @@ import Testing
         #expect(throws: StoryClusterError.self) { try CorpusReader().read(dir.appendingPathComponent("nope").path) }
     }
 
+    @Test func linkLoopsAreWalkedOnceAndEachFileReadOnce() throws {
+        // Two links to `.` and one to `..` used to make the walk exponential (3.2 GB after 120 s) or read every
+        // page many times.
+        let dir = Fixtures.tempDir()
+        let corpus = dir.appendingPathComponent("c")
+        Fixtures.write("PARIS (AFP) - One brief about a strike.", "a.txt", in: corpus)
+        Fixtures.write("BERLIN (DPA) - Another brief about a vote.", "sub/b.txt", in: corpus)
+        try FileManager.default.createSymbolicLink(atPath: corpus.path + "/self1", withDestinationPath: ".")
+        try FileManager.default.createSymbolicLink(atPath: corpus.path + "/self2", withDestinationPath: ".")
+        try FileManager.default.createSymbolicLink(atPath: corpus.path + "/sub/up", withDestinationPath: "..")
+        try FileManager.default.createSymbolicLink(atPath: corpus.path + "/alias.txt", withDestinationPath: "a.txt")
+        let read = try CorpusReader().read(corpus.path)
+        #expect(read.briefs.map(\.id).sorted() == ["a.txt#1", "sub/b.txt#1"])
+        #expect(read.skipped.count == 4 && read.skipped.allSatisfy(\.recovered), "\(read.skipped)")
+        #expect(read.skipped.contains { $0.source == "alias.txt" && $0.reason.contains("same file as a.txt") })
+        #expect(!read.hasLosses)
+    }
+
+    @Test func fileNamesThatAreNotUTF8AreReadWithEscapedNames() throws {
+        let dir = Fixtures.tempDir()
+        var path = Array(dir.path.utf8) + Array("/bad".utf8) + [0xFF, 0x01] + Array(".txt".utf8)
+        path.append(0)
+        let fd = path.withUnsafeBufferPointer { open(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), O_CREAT | O_WRONLY, 0o644) }
+        #expect(fd >= 0)
+        let text = Array("ROME (ANSA) - A brief in a badly named file.".utf8)
+        _ = text.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count) }
+        close(fd)
+        let read = try CorpusReader().read(dir.path)
+        #expect(read.briefs.map(\.id) == ["bad\\xFF\\x01.txt#1"], "\(read.briefs.map(\.id)) \(read.skipped)")
+        #expect(read.skipped.isEmpty)
+    }
+
     @Test func sortedPathOrderIsByteWise() throws {
         let dir = Fixtures.tempDir()
         Fixtures.write(#"{"text": "b"}"#, "a/b.jsonl", in: dir)

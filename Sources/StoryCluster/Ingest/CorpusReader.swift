@@ -1,5 +1,26 @@
 import Foundation
 
+/// A file's path as the file system's bytes (NUL-terminated) and its last component for display: Foundation's
+/// `URL` turns names that are not UTF-8 into other names, which then cannot be opened.
+struct RawPath: Sendable {
+    /// The path's bytes, NUL-terminated.
+    var bytes: [CChar]
+    /// The last component, with bytes that are not UTF-8 escaped (see `CorpusReader.displayName`).
+    var name: String
+
+    /// The path of a URL made from a valid string.
+    init(_ url: URL) {
+        bytes = url.withUnsafeFileSystemRepresentation { p in p.map { Array(UnsafeBufferPointer(start: $0, count: strlen($0) + 1)) } } ?? [0]
+        name = url.lastPathComponent
+    }
+
+    /// A path read from a folder listing.
+    init(bytes: [CChar], name: String) {
+        self.bytes = bytes
+        self.name = name
+    }
+}
+
 /// Reads a corpus folder or file into briefs: pages (`.txt`), JSON Lines (`.jsonl`, `.ndjson`).
 ///
 /// Folders are walked recursively in byte-wise sorted path order with hidden files skipped, so output never
@@ -29,11 +50,12 @@ public struct CorpusReader: Sendable {
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else {
             throw StoryClusterError("\(path): no such file or folder")
         }
-        var files: [(relative: String, url: URL)] = []
+        var files: [(relative: String, path: RawPath)] = []
+        var walkSkips: [SkippedInput] = []
         if isDir.boolValue {
-            files = try listFiles(root: url)
+            (files, walkSkips) = try listFiles(root: url)
         } else {
-            files = [(url.lastPathComponent, url)]
+            files = [(url.lastPathComponent, RawPath(url))]
         }
         // Files are read on all cores: a crawl corpus is thousands of small pages, each below the size at which one
         // file is split across cores (100 files of 1k briefs took 0.40 s read one by one, 0.145 s as one file).
@@ -41,7 +63,7 @@ public struct CorpusReader: Sendable {
         var parts = [Corpus](repeating: Corpus(), count: files.count)
         parts.withUnsafeMutableBufferPointer { out in
             DispatchQueue.concurrentPerform(iterations: files.count) { f in
-                out[f] = readFile(files[f].url, relative: files[f].relative, reuse: reuse, grownFrom: grownFrom)
+                out[f] = readFile(files[f].path, relative: files[f].relative, reuse: reuse, grownFrom: grownFrom)
             }
         }
         // Ids must be unique across the corpus: a later duplicate is skipped, never silently merged. Ids are
@@ -88,6 +110,7 @@ public struct CorpusReader: Sendable {
             }
             corpus.skipped.append(contentsOf: part.skipped)
         }
+        corpus.skipped += walkSkips
         return corpus
     }
 
@@ -101,24 +124,93 @@ public struct CorpusReader: Sendable {
         return Array(canonical.utf8).withUnsafeBufferPointer { Hashing.bytes($0) }
     }
 
-    func listFiles(root: URL) throws -> [(relative: String, url: URL)] {
-        var out: [(String, URL)] = []
-        func walk(_ dir: URL, _ prefix: String) throws {
-            let names: [String]
-            do { names = try FileManager.default.contentsOfDirectory(atPath: dir.path) } catch {
-                throw StoryClusterError("\(dir.path): cannot list folder: \(error.localizedDescription)")
+    /// Every file under `root`, byte-wise sorted by relative path, and the entries left out (with why).
+    ///
+    /// Names are read as bytes: a name that is not UTF-8 is listed with its bad bytes escaped (`\xFF`) and still
+    /// opened by its real bytes. Links are followed, but a folder already walked (a link to `.` or `..`: same device
+    /// and inode) is not walked again, and a file reached twice is read once: a corpus with link loops reads each
+    /// page once instead of walking forever.
+    func listFiles(root: URL) throws -> (files: [(relative: String, path: RawPath)], skipped: [SkippedInput]) {
+        var out: [(String, RawPath)] = []
+        var skipped: [SkippedInput] = []
+        struct Node: Hashable { var dev: UInt64; var ino: UInt64 }
+        var walked: [Node: String] = [:], seen: [Node: String] = [:]
+        func node(_ path: [CChar]) -> (Node, Bool)? {
+            var st = stat()
+            guard stat(path, &st) == 0 else { return nil }
+            return (Node(dev: UInt64(st.st_dev), ino: UInt64(st.st_ino)), (st.st_mode & S_IFMT) == S_IFDIR)
+        }
+        func walk(_ dir: [CChar], _ prefix: String) throws {
+            guard let handle = opendir(dir) else {
+                let shown = prefix.isEmpty ? root.path : prefix
+                if prefix.isEmpty { throw StoryClusterError("\(shown): cannot list folder: \(String(cString: strerror(errno)))") }
+                skipped.append(SkippedInput(source: shown, reason: "cannot list folder: \(String(cString: strerror(errno)))"))
+                return
             }
-            for name in names where !name.hasPrefix(".") {
-                let child = dir.appendingPathComponent(name)
-                var isDir: ObjCBool = false
-                let rel = prefix.isEmpty ? name : prefix + "/" + name
+            var names: [[UInt8]] = []
+            while let entry = readdir(handle) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix { $0 != 0 }) }
+                if name.first == UInt8(ascii: ".") { continue }  // hidden files, and `.` / `..`
+                names.append(name)
+            }
+            closedir(handle)
+            // Byte-wise order, so which of two links to one file is read (the first) never depends on the disk.
+            names.sort { $0.lexicographicallyPrecedes($1) }
+            for name in names {
+                var child = dir.dropLast().map { $0 }  // without the NUL
+                child.append(CChar(bitPattern: UInt8(ascii: "/")))
+                child += name.map { CChar(bitPattern: $0) }
+                child.append(0)
+                let display = Self.displayName(name)
+                let rel = prefix.isEmpty ? display : prefix + "/" + display
+                let url = RawPath(bytes: child, name: display)
                 // A broken link or a file that vanished is still listed, so reading it reports it.
-                guard FileManager.default.fileExists(atPath: child.path, isDirectory: &isDir) else { out.append((rel, child)); continue }
-                if isDir.boolValue { try walk(child, rel) } else { out.append((rel, child)) }
+                guard let (n, isDir) = node(child) else { out.append((rel, url)); continue }
+                if isDir {
+                    if let first = walked[n] {
+                        skipped.append(SkippedInput(source: rel, reason: "folder already read as \(first.isEmpty ? "the corpus root" : first) (a link loop)", recovered: true))
+                        continue
+                    }
+                    walked[n] = rel
+                    try walk(child, rel)
+                } else if let first = seen[n] {
+                    skipped.append(SkippedInput(source: rel, reason: "same file as \(first) (a link); read once", recovered: true))
+                } else {
+                    seen[n] = rel
+                    out.append((rel, url))
+                }
             }
         }
-        try walk(root, "")
+        let rootPath = Array(root.path.utf8CString)
+        if let (n, _) = node(rootPath) { walked[n] = "" }
+        try walk(rootPath, "")
         out.sort { Array($0.0.utf8).lexicographicallyPrecedes(Array($1.0.utf8)) }
+        // Reported in the order the files are: the skip list is as repeatable as the briefs.
+        skipped.sort { Array($0.source.utf8).lexicographicallyPrecedes(Array($1.source.utf8)) }
+        return (out, skipped)
+    }
+
+    /// A file name for ids and messages: UTF-8 as is, any other byte as `\xHH` (so it can never be confused with
+    /// a valid name, and a terminal never sees a raw control byte).
+    static func displayName(_ name: [UInt8]) -> String {
+        if let s = String(validating: name, as: UTF8.self), !s.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            return s
+        }
+        var out = ""
+        var i = 0
+        while i < name.count {
+            // Decode the longest valid UTF-8 run; escape what is not.
+            var j = i + 1
+            while j <= name.count, j - i <= 4, String(validating: name[i..<j], as: UTF8.self) == nil { j += 1 }
+            if j <= name.count, j - i <= 4, let s = String(validating: name[i..<j], as: UTF8.self),
+               let u = s.unicodeScalars.first, u.value >= 0x20, u.value != 0x7F {
+                out += s
+                i = j
+            } else {
+                out += String(format: "\\x%02X", name[i])
+                i += 1
+            }
+        }
         return out
     }
 
@@ -126,7 +218,12 @@ public struct CorpusReader: Sendable {
     /// file's record (same path, size, modification time and content hash), the file is not parsed again.
     public func readFile(_ url: URL, relative: String, reuse: ((FileRecord) -> StoredFile?)? = nil,
                          grownFrom: ((String) -> (size: Int, hash: String)?)? = nil) -> Corpus {
-        let ext = url.pathExtension.lowercased()
+        readFile(RawPath(url), relative: relative, reuse: reuse, grownFrom: grownFrom)
+    }
+
+    func readFile(_ url: RawPath, relative: String, reuse: ((FileRecord) -> StoredFile?)? = nil,
+                  grownFrom: ((String) -> (size: Int, hash: String)?)? = nil) -> Corpus {
+        let ext = (url.name as NSString).pathExtension.lowercased()
         let kind: FileKind
         switch ext {
         case "txt", "text": kind = .page
@@ -136,7 +233,7 @@ public struct CorpusReader: Sendable {
         }
         let data: Data
         do {
-            data = try Data(contentsOf: url, options: .alwaysMapped)
+            data = try Self.mapFile(url)
         } catch {
             return Corpus(skipped: [SkippedInput(source: relative, reason: "unreadable: \(describe(error))")])
         }
@@ -175,7 +272,7 @@ public struct CorpusReader: Sendable {
         return result
     }
 
-    func parseFile(_ data: Data, url: URL, relative: String, kind: FileKind) -> Corpus {
+    func parseFile(_ data: Data, url: RawPath, relative: String, kind: FileKind) -> Corpus {
         if data.isEmpty { return Corpus(skipped: [SkippedInput(source: relative, reason: "empty file")]) }
         return data.withUnsafeBytes { raw -> Corpus in
             var bytes = UnsafeBufferPointer(start: raw.baseAddress!.assumingMemoryBound(to: UInt8.self), count: raw.count)
@@ -185,7 +282,7 @@ public struct CorpusReader: Sendable {
             if let nul = Self.binaryStart(bytes) {
                 return Corpus(skipped: [SkippedInput(source: relative, reason: "binary file (NUL byte at offset \(nul)), not text")])
             }
-            let crawl = crawlTime(fileName: url.lastPathComponent) ?? modificationTime(url)
+            let crawl = crawlTime(fileName: url.name) ?? modificationTime(url)
             switch kind {
             case .page: return readPage(bytes, relative: relative, crawlTime: crawl)
             case .jsonLines: return readJSONLines(bytes, relative: relative)
@@ -198,6 +295,7 @@ public struct CorpusReader: Sendable {
     func describe(_ error: Error) -> String {
         if let e = error as? CocoaError, let u = e.underlying as? POSIXError { return String(cString: strerror(u.code.rawValue)) }
         let ns = error as NSError
+        if ns.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(ns.code))) }
         if let u = ns.userInfo[NSUnderlyingErrorKey] as? NSError, u.domain == NSPOSIXErrorDomain {
             return String(cString: strerror(Int32(u.code)))
         }
@@ -279,8 +377,36 @@ public struct CorpusReader: Sendable {
         return nil
     }
 
-    func modificationTime(_ url: URL) -> Date? {
-        (try? FileManager.default.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date
+    func modificationTime(_ url: RawPath) -> Date? {
+        var st = stat()
+        guard stat(url.bytes, &st) == 0 else { return nil }
+        return Date(timeIntervalSince1970: Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9)
+    }
+
+    /// The file's bytes, memory-mapped, opened by its file-system bytes (Foundation's path conversion loses names
+    /// that are not UTF-8).
+    static func mapFile(_ url: RawPath) throws -> Data {
+        func failure() -> NSError { NSError(domain: NSPOSIXErrorDomain, code: Int(errno)) }
+        let fd = open(url.bytes, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw failure() }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw failure() }
+        if (st.st_mode & S_IFMT) == S_IFDIR { errno = EISDIR; throw failure() }
+        let size = Int(st.st_size)
+        guard size > 0 else { return Data() }
+        guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
+            // Not mappable (a pipe, some special files): read it instead.
+            var out = Data()
+            var buffer = [UInt8](repeating: 0, count: 1 << 16)
+            while true {
+                let n = Glibc.read(fd, &buffer, buffer.count)
+                if n < 0 { if errno == EINTR { continue }; throw failure() }
+                if n == 0 { return out }
+                out.append(contentsOf: buffer[0..<n])
+            }
+        }
+        return Data(bytesNoCopy: base, count: size, deallocator: .custom { p, n in munmap(p, n) })
     }
 
     // MARK: JSON Lines
@@ -416,6 +542,9 @@ public struct CorpusReader: Sendable {
         while i < bytes.count { count += 1; i = nextLineBreak(bytes, from: i + 1) }
         return count
     }
+
+    /// File extensions the reader reads (anything else is skipped as "not a corpus file").
+    public static let corpusExtensions: Set<String> = ["txt", "text", "jsonl", "ndjson"]
 
     static let documentKeyNames = ["text", "id", "title", "source", "published", "url", "lang"]
     static let documentKeys = documentKeyNames.map { Array($0.utf8) }

@@ -52,7 +52,8 @@ enum AppendRun {
 
     /// Runs the append-only path, or declines when it does not apply.
     static func run(corpusPath: String, state: StateStore, reader: CorpusReader, pipeline: Pipeline, forgetMissing: Bool,
-                    lastRun: Int, started: Date, progress: (String) -> Void) throws -> Outcome {
+                    lastRun: Int, started: Date, progress: (String) -> Void,
+                    beforeCommit: (RunReport, RunDelta) throws -> Void = { _, _ in }) throws -> Outcome {
         guard let previous = try state.totals(run: lastRun) else { return .declined("the last run did not record the history's totals (schema-1 state)") }
         guard previous.dedupSettings == pipeline.settings.dedup.stateKey else { return .declined("dedup settings changed since the last run") }
         try state.repairBandIndexIfMoved(lastRun: lastRun)
@@ -264,6 +265,13 @@ enum AppendRun {
         var allTimings = [("read", readSeconds), ("dedup", dedupSeconds)] + stories.timings
         allTimings.append(("touched", Date().timeIntervalSince(reporting)))
         let committing = Date()
+        // The report as the commit will leave the state, built first so it is written before the commit.
+        var report = RunReport(corpusPath: corpusPath, corpus: Corpus(briefs: briefs, skipped: corpus.skipped, filesRead: corpus.filesRead,
+                                                                       files: corpus.files),
+                               dedup: dedup, stories: stories, settings: pipeline.settings,
+                               timings: allTimings + [("total", Date().timeIntervalSince(started))])
+        report.history = history
+        report.clusteredCanonicalBriefs = clustered > 0 ? clustered : nil
         let storyOfBrief = Dictionary(uniqueKeysWithValues: stories.stories.flatMap { s in s.briefs.map { (briefs[$0].id, s.id) } })
 
         try state.db.write { db in
@@ -311,14 +319,12 @@ enum AppendRun {
                                                                   duplicateGroups: history.duplicateGroups, stories: history.stories,
                                                                   dedupSettings: previous.dedupSettings),
                                      newBriefs: fresh.count, db)
+            // Last inside the transaction: a report that cannot be written rolls the night back.
+            try beforeCommit(report, delta)
         }
-        allTimings.append(("commit", Date().timeIntervalSince(committing)))
-        allTimings.append(("total", Date().timeIntervalSince(started)))
-        var report = RunReport(corpusPath: corpusPath, corpus: Corpus(briefs: briefs, skipped: corpus.skipped, filesRead: corpus.filesRead,
-                                                                       files: corpus.files),
-                               dedup: dedup, stories: stories, settings: pipeline.settings, timings: allTimings)
-        report.history = history
-        report.clusteredCanonicalBriefs = clustered > 0 ? clustered : nil
+        report.timings = allTimings.filter { $0.0 != "total" }
+        report.timings.append(("commit", Date().timeIntervalSince(committing)))
+        report.timings.append(("total", Date().timeIntervalSince(started)))
         return .done(report, delta)
     }
 

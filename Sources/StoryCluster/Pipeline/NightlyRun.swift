@@ -70,10 +70,11 @@ public enum NightlyRun {
     /// known file changed or the history could be regrouped (see `AppendRun`).
     public static func run(corpusPath: String, state: StateStore, reader: CorpusReader, pipeline: Pipeline,
                            rebuild: Bool = false, forgetMissing: Bool = false, sinceLast: Bool = false,
-                           progress: (String) -> Void = { _ in }) throws -> (RunReport, RunDelta) {
+                           progress: (String) -> Void = { _ in },
+                           beforeCommit: (RunReport, RunDelta) throws -> Void = { _, _ in }) throws -> (RunReport, RunDelta) {
         do {
             return try runChecked(corpusPath: corpusPath, state: state, reader: reader, pipeline: pipeline, rebuild: rebuild,
-                                  forgetMissing: forgetMissing, sinceLast: sinceLast, progress: progress)
+                                  forgetMissing: forgetMissing, sinceLast: sinceLast, progress: progress, beforeCommit: beforeCommit)
         } catch let e as DatabaseError where e.resultCode == .SQLITE_CORRUPT || e.resultCode == .SQLITE_NOTADB {
             // A page the open-time check did not read turned out damaged; the run's transaction was rolled back.
             throw StateStore.damaged(state.path, e.message ?? "\(e.resultCode)")
@@ -81,7 +82,8 @@ public enum NightlyRun {
     }
 
     static func runChecked(corpusPath: String, state: StateStore, reader: CorpusReader, pipeline: Pipeline, rebuild: Bool,
-                           forgetMissing: Bool, sinceLast: Bool, progress: (String) -> Void) throws -> (RunReport, RunDelta) {
+                           forgetMissing: Bool, sinceLast: Bool, progress: (String) -> Void,
+                           beforeCommit: (RunReport, RunDelta) throws -> Void) throws -> (RunReport, RunDelta) {
         let started = Date()
         let why: String
         if rebuild {
@@ -90,7 +92,8 @@ public enum NightlyRun {
             why = "the report covers the whole history (no --since-last)"
         } else if let lastRun = try state.lastRunId() {
             switch try AppendRun.run(corpusPath: corpusPath, state: state, reader: reader, pipeline: pipeline,
-                                     forgetMissing: forgetMissing, lastRun: lastRun, started: started, progress: progress) {
+                                     forgetMissing: forgetMissing, lastRun: lastRun, started: started, progress: progress,
+                                     beforeCommit: beforeCommit) {
             case .done(let report, var delta):
                 delta.path = .append
                 return (report, delta)
@@ -162,7 +165,7 @@ public enum NightlyRun {
                              filesMissing: missing, newBriefs: newBriefs, newStories: newStories, grownStories: grown,
                              quietStories: quiet, merged: merged, path: .full, fullPathReason: why,
                              storyPlacement: report.stories.model != nil ? .fit : placedNew ? .window : nil)
-        try commit(report, delta: delta, pipeline: pipeline, state: state, started: started, forgetMissing: forgetMissing, missing: missing, grownIds: grownIds,
+        try commit(report, delta: delta, pipeline: pipeline, beforeCommit: beforeCommit, state: state, started: started, forgetMissing: forgetMissing, missing: missing, grownIds: grownIds,
                    storedAssignments: storedAssignments, storedStories: storedStories, fold: fold)
         return (report, delta)
     }
@@ -238,7 +241,8 @@ public enum NightlyRun {
         return report
     }
 
-    static func commit(_ report: RunReport, delta: RunDelta, pipeline: Pipeline, state: StateStore, started: Date, forgetMissing: Bool,
+    static func commit(_ report: RunReport, delta: RunDelta, pipeline: Pipeline, beforeCommit: (RunReport, RunDelta) throws -> Void,
+                       state: StateStore, started: Date, forgetMissing: Bool,
                        missing: [String], grownIds: Set<String>, storedAssignments: [String: StateStore.Assignment],
                        storedStories: [String: StateStore.StoredStory], fold: ModelFold? = nil) throws {
         let briefs = report.corpus.briefs
@@ -344,6 +348,8 @@ public enum NightlyRun {
                                               dedupSettings: settingsKey)
             try StateStore.insertRun(runId: delta.runId, filesParsed: delta.filesParsed, filesReused: delta.filesReused, started: started, corpus: report.corpusPath, totals: totals,
                                      newBriefs: delta.newBriefs.count, db)
+            // Last inside the transaction: a report that cannot be written rolls the night back.
+            try beforeCommit(report, delta)
         }
     }
 }

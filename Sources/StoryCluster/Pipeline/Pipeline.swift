@@ -37,11 +37,15 @@ public struct Pipeline: Sendable {
     }
 
     /// A run against a nightly state (see `NightlyRun`): the report and what changed since the previous run.
+    ///
+    /// `beforeCommit` is called with the finished report inside the state's transaction, before it commits: a
+    /// report that cannot be written (it throws) rolls the night back, so a rerun reports the same night again.
     public func run(corpusPath: String, state: StateStore, reader: CorpusReader, rebuild: Bool = false, forgetMissing: Bool = false,
-                    sinceLast: Bool = false, progress: (String) -> Void = { _ in }) throws -> (RunReport, RunDelta) {
+                    sinceLast: Bool = false, progress: (String) -> Void = { _ in },
+                    beforeCommit: (RunReport, RunDelta) throws -> Void = { _, _ in }) throws -> (RunReport, RunDelta) {
         try Self.linearAlgebra {
             try NightlyRun.run(corpusPath: corpusPath, state: state, reader: reader, pipeline: self, rebuild: rebuild,
-                               forgetMissing: forgetMissing, sinceLast: sinceLast, progress: progress)
+                               forgetMissing: forgetMissing, sinceLast: sinceLast, progress: progress, beforeCommit: beforeCommit)
         }
     }
 

@@ -29,7 +29,16 @@ public final class StateStore {
         let lockPath = path + ".lock"
         let fd = open(lockPath, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw StoryClusterError("\(lockPath): cannot open lock file: \(String(cString: strerror(errno)))", status: .badState) }
-        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+        // A few short retries: a process spawned by this one (or by its host application) holds a copy of the
+        // descriptor from fork until exec closes it, a window of microseconds in which the lock looks taken.
+        var locked = flock(fd, LOCK_EX | LOCK_NB) == 0
+        var attempts = 0
+        while !locked && errno == EWOULDBLOCK && attempts < 20 {
+            attempts += 1
+            usleep(10_000)
+            locked = flock(fd, LOCK_EX | LOCK_NB) == 0
+        }
+        if !locked {
             var holder = [UInt8](repeating: 0, count: 32)
             let n = pread(fd, &holder, 31, 0)
             close(fd)
