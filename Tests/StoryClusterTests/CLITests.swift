@@ -316,3 +316,59 @@ enum CSVTestParser {
         #expect(p.terminationStatus == 1 && e.contains("standard output: cannot write report"), "\(p.terminationStatus) \(e)")
     }
 }
+
+/// Issue #16's input findings: hostile config files and damaged or misplaced states end cleanly (64 or 5), never
+/// with a crash, and a damaged state is never written to.
+@Suite struct HostileInputTests {
+    @Test func hostileConfigFilesAreUsageErrors() throws {
+        let dir = Fixtures.tempDir()
+        var laughs = "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
+        for i in 0..<9 {
+            let name = String(UnicodeScalar(UInt8(98 + i))), prev = String(UnicodeScalar(UInt8(97 + i)))
+            laughs += "\(name): &\(name) [" + Array(repeating: "*\(prev)", count: 9).joined(separator: ",") + "]\n"
+        }
+        let cases: [(String, String)] = [
+            ("laughs.yaml", laughs),
+            ("complex-key.yaml", "? [a, b] : c\n"),
+            ("deep.yaml", String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)),
+            ("deep.json", String(repeating: "{\"a\":", count: 100_000) + "1" + String(repeating: "}", count: 100_000)),
+            ("huge-number.yaml", "reader:\n  max_line_bytes: 1e400\n"),
+            ("zero-lsh.yaml", "dedup:\n  bands: 0\n  rows: 0\n"),
+            ("tag.yaml", "dedup:\n  threshold: !!float 0.5\n"),
+            ("list.yaml", "dedup:\n  threshold: [0.5]\n"),
+            ("scalar.yaml", "just text\n"),
+        ]
+        for (name, body) in cases {
+            let file = dir.appendingPathComponent(name)
+            try Data(body.utf8).write(to: file)
+            let r = try CLITests.run(["run", "Data/sample", "--config", file.path])
+            #expect(r.status == 64 && r.stderr.contains(name), "\(name): exit \(r.status) \(r.stderr.prefix(300))")
+        }
+    }
+
+    @Test func misplacedAndDamagedStatesStopWithStatus5() throws {
+        let dir = Fixtures.tempDir()
+        let folder = dir.appendingPathComponent("folder")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let r = try CLITests.run(["run", "Data/sample", "--state", folder.path])
+        #expect(r.status == 5 && r.stderr.contains("a folder"), "\(r.status) \(r.stderr.prefix(300))")
+
+        for (name, damage, why) in [("lost-rows", "DELETE FROM briefs WHERE rowid % 7 = 0", "where the last run recorded"),
+                                    ("null-story", "UPDATE stories SET id = NULL WHERE rowid = (SELECT min(rowid) FROM stories)", "a story without an id")] {
+            let state = dir.appendingPathComponent("\(name).sqlite")
+            #expect(try CLITests.run(["run", "Data/crawlsim/pages", "--state", state.path]).status == 0)
+            try StateTests().sqlite(state, damage)
+            let before = try Data(contentsOf: state)
+            let damaged = try CLITests.run(["run", "Data/crawlsim/pages", "--state", state.path])
+            #expect(damaged.status == 5 && damaged.stderr.contains(why), "\(name): \(damaged.status) \(damaged.stderr.prefix(300))")
+            #expect(try Data(contentsOf: state) == before, "\(name): a damaged state is never written to")
+        }
+    }
+
+    @Test func csvCellsThatASpreadsheetWouldRunAreNeutralised() {
+        for cell in ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"] {
+            #expect(CSV.quote(cell).hasPrefix("'") || CSV.quote(cell).hasPrefix("\"'"), "\(cell.debugDescription) → \(CSV.quote(cell))")
+        }
+        #expect(CSV.quote("plain") == "plain")
+    }
+}

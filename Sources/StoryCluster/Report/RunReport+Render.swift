@@ -123,11 +123,11 @@ extension RunReport {
 
 /// CSV quoting (RFC 4180).
 public enum CSV {
-    /// Quotes a field when it holds a comma, quote, or line break; doubles inner quotes. Leading `=+-@` get a
-    /// `'` so spreadsheets do not run a brief's text as a formula.
+    /// Quotes a field when it holds a comma, quote, or line break; doubles inner quotes. Leading `=+-@`, tab or
+    /// carriage return get a `'` so spreadsheets do not run a brief's text as a formula (OWASP's CSV injection list).
     public static func quote(_ field: String) -> String {
         var f = field
-        if let first = f.first, "=+-@".contains(first) { f = "'" + f }
+        if let first = f.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { f = "'" + f }
         guard f.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return f }
         return "\"" + f.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }

@@ -84,11 +84,18 @@ public final class StateStore {
 
     /// Rejects files that are not SQLite at all before SQLite gets to touch them.
     static func checkHeader(_ path: String) throws {
-        guard let h = FileHandle(forReadingAtPath: path) else { return }  // does not exist yet: created below
-        defer { try? h.close() }
-        let head = h.readData(ofLength: 16)
-        if head.isEmpty { return }
-        guard head == Data("SQLite format 3\u{0}".utf8) else {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return }  // does not exist yet: created below
+        guard (st.st_mode & S_IFMT) == S_IFREG else {
+            throw StoryClusterError("\(path): not a storycluster state (\((st.st_mode & S_IFMT) == S_IFDIR ? "a folder" : "not a regular file")); refusing to use it", status: .badState)
+        }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw StoryClusterError("\(path): cannot read state: \(String(cString: strerror(errno)))", status: .badState) }
+        defer { close(fd) }
+        var head = [UInt8](repeating: 0, count: 16)
+        let n = read(fd, &head, 16)
+        if n == 0 { return }
+        guard n == 16, head == Array("SQLite format 3\u{0}".utf8) else {
             throw StoryClusterError("\(path): not a storycluster state (not an SQLite database); refusing to overwrite it", status: .badState)
         }
     }
@@ -175,6 +182,22 @@ public final class StateStore {
             try db.execute(sql: "PRAGMA user_version = 3")
         }
         try migrator.migrate(db)
+        if let problem = try db.read(consistencyProblem) { throw damaged(path, problem) }
+    }
+
+    /// What the state's own records contradict, if anything: the number of briefs against what the last run
+    /// recorded (a lost or added row), and keys that must never be NULL (SQLite lets a TEXT PRIMARY KEY hold one).
+    /// Cheap: counts over indexes, no table scan of text.
+    static func consistencyProblem(_ db: Database) throws -> String? {
+        guard try db.tableExists("runs"), try db.tableExists("briefs") else { return nil }
+        if try db.columns(in: "runs").contains(where: { $0.name == "dedup_settings" }),
+           let recorded = try Int.fetchOne(db, sql: "SELECT briefs FROM runs WHERE dedup_settings IS NOT NULL ORDER BY run_id DESC LIMIT 1") {
+            let held = try Int.fetchOne(db, sql: "SELECT count(*) FROM briefs") ?? 0
+            if held != recorded { return "it holds \(held) briefs where the last run recorded \(recorded)" }
+        }
+        if try Int.fetchOne(db, sql: "SELECT count(*) FROM briefs WHERE id IS NULL") ?? 0 > 0 { return "a brief without an id" }
+        if try Int.fetchOne(db, sql: "SELECT count(*) FROM stories WHERE id IS NULL OR label IS NULL") ?? 0 > 0 { return "a story without an id" }
+        return nil
     }
 
     /// Refills `band_index` from every brief's stored band keys (migration, and a self-repair if rowids moved), with
