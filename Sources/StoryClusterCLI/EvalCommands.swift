@@ -68,7 +68,7 @@ struct Tune: ParsableCommand {
         let gold = try loadLabels(labels, field: field)
         let base = try corpusOptions.settings(settingsOptions)
         let corpus = try corpusOptions.read(base)
-        let grid = sweep.isEmpty ? [Pipeline.defaultSweep(for: field)] : try sweep.map(Pipeline.sweepAxis)
+        let grid = sweep.isEmpty ? [try Pipeline(settings: base).defaultSweep(for: field)] : try sweep.map(Pipeline.sweepAxis)
         let points = try Pipeline(settings: base).sweep(grid, corpusPath: corpusOptions.corpus, corpus: corpus, labels: gold, field: field)
         let keys = grid.map { $0.0.key }
         let defaults = grid.map { SettingValueText(base.value(of: $0.0)) }

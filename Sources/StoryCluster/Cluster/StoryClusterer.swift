@@ -3,6 +3,30 @@ import LinearAlgebra
 
 /// Settings for story clustering; the defaults need no per-corpus tuning (see `StoryClusterer`).
 public struct StoryConfig: Hashable, Sendable {
+    /// How stories are found.
+    public enum Method: String, Hashable, Sendable, CaseIterable {
+        /// Events: weighted TF-IDF, plain cosine within a time window, average linkage (`EventLinkage`). The default:
+        /// right on a real news stream, where most items stand alone.
+        case events
+        /// The 0.1.0 method: SVD, neighbour smoothing and a length correction before average linkage. Groups short
+        /// headlines of a broad story better (UCI), but joins unrelated short items of a real stream.
+        case latent
+    }
+
+    /// How stories are found.
+    public var method = Method.events
+    /// Events: merge while the average cosine between two events is at least this.
+    public var eventThreshold: Float = 0.175
+    /// Events: briefs further apart than this many hours are never linked.
+    public var eventWindowHours: Double = 72
+    /// Events: cosines below this are not kept as edges.
+    public var edgeFloor: Float = 0.08
+    /// Events: extra counts of each title word (the title is the densest statement of the event).
+    public var titleWeight = 1
+    /// Events: extra counts per word written with a capital (names).
+    public var capitalBoost = 1
+    /// Events: extra counts per number.
+    public var numberBoost = 1
     /// SVD dimensions d; nil chooses them from the corpus size (see `dimensions(for:)`).
     public var dimensions: Int?
     /// SVD oversampling p.
@@ -49,6 +73,10 @@ public struct StoryConfig: Hashable, Sendable {
         var tfidf = TfidfConfig()
         tfidf.bigrams = bigrams
         tfidf.nameBoost = nameBoost
+        if method == .events {
+            tfidf.capitalBoost = capitalBoost
+            tfidf.numberBoost = numberBoost
+        }
         return tfidf
     }
 
@@ -66,7 +94,9 @@ public struct StoryConfig: Hashable, Sendable {
     }
 
     /// How far around new briefs a nightly run loads stored canonical briefs to place them among: ±(W + 4τ) hours.
-    public var attachWindowSeconds: Double { 3600 * (timeWindowHours + 4 * timeDecayHours) }
+    public var attachWindowSeconds: Double {
+        method == .events ? 3600 * eventWindowHours : 3600 * (timeWindowHours + 4 * timeDecayHours)
+    }
 
     /// Whether n canonical briefs get the approximate neighbour search.
     public func usesApproximateSearch(for n: Int) -> Bool { n > approximateAbove && PartitionedNeighbours().applies(to: n) }
@@ -160,6 +190,15 @@ public struct StoryClusterer: Sendable {
         return text
     }
 
+    /// The text this clusterer vectorises: `matchingText`, and for events the title `titleWeight` more times.
+    public func clusteringText(_ b: Brief) -> String {
+        var text = Self.matchingText(b, dateline: config.datelineTerms)
+        if config.method == .events, config.titleWeight > 0, let t = b.title, !t.isEmpty {
+            text = String(repeating: t + "\n", count: config.titleWeight) + text
+        }
+        return text
+    }
+
     /// What `clusterCanonical` found: a label per brief, the fitted TF-IDF model and rows, the SVD basis, and the
     /// clusters' sums (by label) that a stored story model keeps.
     public struct Clustering {
@@ -201,8 +240,19 @@ public struct StoryClusterer: Sendable {
         let n = briefs.count
         guard n > 1 else { return Clustering(labels: Array(0..<n)) }
         var clock = Date()
-        let (model, rows) = TfidfModel.fit(briefs.map { Self.matchingText($0, dateline: config.datelineTerms) }, config: config.tfidfConfig)
+        let (model, rows) = TfidfModel.fit(briefs.map(clusteringText), config: config.tfidfConfig)
         timings.append(("vectorise", Date().timeIntervalSince(clock)))
+        if config.method == .events {
+            clock = Date()
+            let linkage = EventLinkage(threshold: config.eventThreshold, windowHours: config.eventWindowHours, edgeFloor: config.edgeFloor)
+            let hours = briefs.map { $0.published.map { $0.timeIntervalSince1970 / 3600 } }
+            let graph = linkage.graph(rows, hours: hours, queries: initial.map { $0.map { $0 < 0 } })
+            timings.append(("neighbours", Date().timeIntervalSince(clock)))
+            clock = Date()
+            let labels = linkage.cluster(n, graph: graph, initial: initial)
+            timings.append(("cluster", Date().timeIntervalSince(clock)))
+            return Clustering(labels: labels, model: model, rows: rows)
+        }
         clock = Date()
         var svd = RandomizedSVD()
         svd.dimensions = config.dimensions(for: n)

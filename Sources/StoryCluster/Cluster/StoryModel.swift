@@ -107,6 +107,8 @@ extension StoryConfig {
     public var modelKey: String {
         "v1 d=\(dimensions.map(String.init) ?? "auto") p=\(oversampling) q=\(powerIterations.map(String.init) ?? "auto") seed=\(seed) "
             + "bigrams=\(bigrams) names=\(nameBoost) dateline=\(datelineTerms) m=\(smoothing) L0=\(halfReliableTokens)"
+            // Events store no model; the key still tells a latent model apart from these settings.
+            + (method == .events ? " method=events" : "")
     }
 }
 

@@ -215,7 +215,7 @@ enum AppendRun {
             let label = labelOf[key] ?? { let l = labelOf.count; labelOf[key] = l; if !key.hasPrefix("\u{0}") { ids[l] = key }; return l }()
             labels.append(label)
         }
-        let texts = canonical.map { StoryClusterer.matchingText(briefs[$0], dateline: pipeline.settings.stories.datelineTerms) }
+        let texts = canonical.map { pipeline.clusterer.clusteringText(briefs[$0]) }
         // Labels under the night's model (the stored one, or the window's), with terms it never saw added.
         let labelling = model.map { $0.extending(texts) } ?? TfidfModel.fit(texts)
         var stories = StoryClusterer.assemble(briefs, dedup: dedup, labels: labels, ids: ids, model: labelling.model,

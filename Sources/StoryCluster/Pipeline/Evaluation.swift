@@ -77,11 +77,15 @@ extension Pipeline {
         }
     }
 
-    /// The default sweep when none is given: the story threshold, or the dedup threshold for `dup` labels.
-    public static func defaultSweep(for field: LabelField) -> (Setting, [String]) {
-        field.scoresDuplicates
-            ? (Setting.named("dedup.threshold")!, stride(from: 0.5, through: 0.95, by: 0.05).map { String(format: "%.2f", $0) })
-            : (Setting.named("stories.threshold")!, stride(from: 0.7, through: 1.5, by: 0.1).map { String(format: "%.2f", $0) })
+    /// The default sweep when none is given: the story method's threshold, or the dedup threshold for `dup` labels.
+    public func defaultSweep(for field: LabelField) -> (Setting, [String]) {
+        if field.scoresDuplicates {
+            return (Setting.named("dedup.threshold")!, stride(from: 0.5, through: 0.95, by: 0.05).map { String(format: "%.2f", $0) })
+        }
+        switch settings.stories.method {
+        case .events: return (Setting.named("stories.event_threshold")!, stride(from: 0.1, through: 0.3, by: 0.025).map { String(format: "%.3f", $0) })
+        case .latent: return (Setting.named("stories.threshold")!, stride(from: 0.7, through: 1.5, by: 0.1).map { String(format: "%.2f", $0) })
+        }
     }
 
     /// Parses `KEY=V1,V2,…` or `KEY=LO:HI:STEP` (KEY a config key or flag name) into a sweep axis.

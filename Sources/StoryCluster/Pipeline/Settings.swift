@@ -156,8 +156,24 @@ extension Setting {
                 help: "LSH rows per band (with bands)") { s, v in
                     if let r = v.integer { s.dedup.lsh = LSHParams(bands: s.dedup.lsh?.bands ?? 1, rows: r) }
                 },
+        Setting(key: "stories.method", flag: "story-method", defaultText: "events", kind: .choice(["events", "latent"]),
+                help: "events (time-windowed cosine, average linkage) | latent (0.1.0: SVD, smoothing)") { s, v in
+                    s.stories.method = StoryConfig.Method(rawValue: v.word)!
+                },
+        Setting(key: "stories.event_threshold", flag: "event-threshold", defaultText: "0.175", kind: .real(0...1, lowerOpen: true),
+                help: "events: merge while the average cosine is >= this") { s, v in s.stories.eventThreshold = Float(v.real) },
+        Setting(key: "stories.event_window_hours", flag: "event-window", defaultText: "72", kind: .real(0...87_600, lowerOpen: false),
+                help: "events: briefs further apart are never linked") { s, v in s.stories.eventWindowHours = v.real },
+        Setting(key: "stories.edge_floor", flag: nil, defaultText: "0.08", kind: .real(0...1, lowerOpen: false),
+                help: "events: cosines below this are not kept as edges") { s, v in s.stories.edgeFloor = Float(v.real) },
+        Setting(key: "stories.title_weight", flag: nil, defaultText: "1", kind: .integer(0...10),
+                help: "events: extra counts of each title word") { s, v in s.stories.titleWeight = v.integer! },
+        Setting(key: "stories.capital_boost", flag: nil, defaultText: "1", kind: .integer(0...10),
+                help: "events: extra counts per capitalised word") { s, v in s.stories.capitalBoost = v.integer! },
+        Setting(key: "stories.number_boost", flag: nil, defaultText: "1", kind: .integer(0...10),
+                help: "events: extra counts per number") { s, v in s.stories.numberBoost = v.integer! },
         Setting(key: "stories.threshold", flag: "story-threshold", defaultText: "1.1", kind: .real(0...100, lowerOpen: true),
-                help: "merge while length-corrected average similarity >= this") { s, v in s.stories.threshold = Float(v.real) },
+                help: "latent: merge while length-corrected average similarity >= this") { s, v in s.stories.threshold = Float(v.real) },
         Setting(key: "stories.dimensions", flag: "dimensions", defaultText: "null", kind: .optionalInteger(1...4096),
                 help: "SVD dimensions; null = 100·√(n/2500) clamped to 100…400") { s, v in s.stories.dimensions = v.integer },
         Setting(key: "stories.power_iterations", flag: "power-iterations", defaultText: "null", kind: .optionalInteger(0...20),
@@ -248,6 +264,13 @@ extension RunSettings {
         case "dedup.seed": return .number(Double(dedup.seed & (1 << 53 - 1)))
         case "dedup.bands": return dedup.lsh.map { .number(Double($0.bands)) } ?? .null
         case "dedup.rows": return dedup.lsh.map { .number(Double($0.rows)) } ?? .null
+        case "stories.method": return .text(stories.method.rawValue)
+        case "stories.event_threshold": return .number(Double(stories.eventThreshold))
+        case "stories.event_window_hours": return .number(stories.eventWindowHours)
+        case "stories.edge_floor": return .number(Double(stories.edgeFloor))
+        case "stories.title_weight": return .number(Double(stories.titleWeight))
+        case "stories.capital_boost": return .number(Double(stories.capitalBoost))
+        case "stories.number_boost": return .number(Double(stories.numberBoost))
         case "stories.threshold": return .number(Double(stories.threshold))
         case "stories.dimensions": return stories.dimensions.map { .number(Double($0)) } ?? .null
         case "stories.power_iterations": return stories.powerIterations.map { .number(Double($0)) } ?? .null
