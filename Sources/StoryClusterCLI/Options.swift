@@ -84,6 +84,9 @@ struct SettingsOptions: ParsableArguments {
     @Option(help: settingHelp("permutations")) var permutations: String?
     @Option(help: "dedup.bands and dedup.rows as BANDSxROWS, e.g. 16x8 (default: chosen from threshold and permutations).")
     var lsh: String?
+    @Option(help: settingHelp("story-method")) var storyMethod: String?
+    @Option(help: settingHelp("event-threshold")) var eventThreshold: String?
+    @Option(help: settingHelp("event-window")) var eventWindow: String?
     @Option(help: settingHelp("story-threshold")) var storyThreshold: String?
     @Option(help: settingHelp("dimensions")) var dimensions: String?
     @Option(help: settingHelp("power-iterations")) var powerIterations: String?
@@ -101,6 +104,9 @@ struct SettingsOptions: ParsableArguments {
         raw["shingle"] = shingle.map(SettingValue.text)
         raw["shingle-size"] = shingleSize.map(SettingValue.text)
         raw["permutations"] = permutations.map(SettingValue.text)
+        raw["story-method"] = storyMethod.map(SettingValue.text)
+        raw["event-threshold"] = eventThreshold.map(SettingValue.text)
+        raw["event-window"] = eventWindow.map(SettingValue.text)
         raw["story-threshold"] = storyThreshold.map(SettingValue.text)
         raw["dimensions"] = dimensions.map(SettingValue.text)
         raw["power-iterations"] = powerIterations.map(SettingValue.text)

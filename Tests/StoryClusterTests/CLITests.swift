@@ -372,3 +372,14 @@ enum CSVTestParser {
         #expect(CSV.quote("plain") == "plain")
     }
 }
+
+/// Every setting the table gives a flag has one on the command line (the table drives help, parsing and checks).
+@Suite struct SettingFlagTests {
+    @Test func everyTableFlagIsAccepted() throws {
+        let help = try CLITests.run(["run", "--help"]).stdout
+        for s in Setting.all {
+            guard let flag = s.flag else { continue }
+            #expect(help.contains("--\(flag)"), "--\(flag) is in the settings table but not a flag of run")
+        }
+    }
+}

@@ -155,10 +155,13 @@ import Testing
         // A first run stores its story model: TF-IDF and SVD basis, and per story the sum of its briefs' clustering
         // vectors. A night adding less than `modelGrowth` of what it was fitted on places its briefs through it
         // (no window re-embedded), and adds them to the stories' sums.
+        // The stored model belongs to the latent method (events store none: nights re-cluster their window).
+        var latent = RunSettings()
+        latent.stories.method = .latent
         let dir = Fixtures.tempDir()
         let state = dir.appendingPathComponent("state.sqlite")
         let corpus = try Self.corpus(42, in: dir)
-        let (first, d1) = try Self.run(corpus, state: state, sinceLast: true)
+        let (first, d1) = try Self.run(corpus, state: state, sinceLast: true, settings: latent)
         #expect(d1.path == .full && d1.storyPlacement == .fit)
         let fitted = try #require(try Self.storyModel(state))
         #expect(fitted.fitted == first.dedup.canonicalIndices.count && fitted.folded == 0)
@@ -169,14 +172,14 @@ import Testing
         try FileManager.default.copyItem(at: state, to: full)
 
         _ = try Self.corpus(48, in: dir)
-        let (night, d2) = try Self.run(corpus, state: state, sinceLast: true)
+        let (night, d2) = try Self.run(corpus, state: state, sinceLast: true, settings: latent)
         #expect(d2.path == .append && d2.storyPlacement == .model, "\(d2.fullPathReason ?? "")")
         #expect(!d2.newStories.isEmpty && !d2.grownStories.isEmpty)
         let model = try #require(try Self.storyModel(state))
         #expect(model.fitted == fitted.fitted && model.folded > 0 && model.folded <= night.corpus.briefs.count)
         #expect(model.sizes == (try Self.canonicalPerStory(state)), "a story's vector sums exactly its canonical briefs")
         // Duplicate groups identical to a from-scratch run; stories agree with it at B-cubed F1 >= 0.98.
-        let scratch = try Pipeline(settings: RunSettings()).run(corpusPath: corpus.path, corpus: CorpusReader().read(corpus.path), readSeconds: 0)
+        let scratch = try Pipeline(settings: latent).run(corpusPath: corpus.path, corpus: CorpusReader().read(corpus.path), readSeconds: 0)
         let (canonical, story) = try Self.stored(state)
         let briefs = scratch.corpus.briefs
         let scratchCanonical = Dictionary(uniqueKeysWithValues: briefs.indices.map { (briefs[$0].id, briefs[scratch.dedup.canonicalOf[$0]].id) })
@@ -186,13 +189,13 @@ import Testing
         #expect(ClusteringMetrics.score(predicted: predicted, gold: scratch.stories.storyOf).bcubed.f1 >= 0.98)
 
         // The same night on the full path (no --since-last) re-embeds the window and adds the new briefs to the sums.
-        let (_, d5) = try Self.run(corpus, state: full)
+        let (_, d5) = try Self.run(corpus, state: full, settings: latent)
         #expect(d5.path == .full && d5.storyPlacement == .window)
         let folded = try #require(try Self.storyModel(full))
         #expect(try folded.folded > 0 && folded.sizes == Self.canonicalPerStory(full))
 
         // Other story settings cannot use the model: the same night re-embeds its window and drops it.
-        var other = RunSettings()
+        var other = latent
         other.stories.smoothing = 2
         let (_, d3) = try Self.run(corpus, state: before, sinceLast: true, settings: other)
         #expect(d3.path == .append && d3.storyPlacement == .window)
@@ -561,15 +564,17 @@ import Testing
     }
 
     func killAppendNights(firstPages: Int, attempts: Int, seed: UInt64, placement: String) throws {
+        // Model placement is the latent method's; the window nights run the default (events).
+        let method = placement == "model" ? ["--story-method", "latent"] : []
         let dir = Fixtures.tempDir()
         let corpus = try Self.corpus(firstPages, in: dir)
         let night1 = dir.appendingPathComponent("night1.sqlite")
-        #expect(try CLITests.run(["run", corpus.path, "--state", night1.path, "-q"]).status == 0)
+        #expect(try CLITests.run(["run", corpus.path, "--state", night1.path, "-q"] + method).status == 0)
         _ = try Self.corpus(48, in: dir)
         let reference = dir.appendingPathComponent("reference.sqlite")
         try FileManager.default.copyItem(at: night1, to: reference)
         let start = Date()
-        let undisturbed = try CLITests.run(["run", corpus.path, "--state", reference.path, "--since-last", "-q", "--format", "json"])
+        let undisturbed = try CLITests.run(["run", corpus.path, "--state", reference.path, "--since-last", "-q", "--format", "json"] + method)
         #expect(undisturbed.status == 0 && undisturbed.stdout.contains("\"story_placement\":\"\(placement)\""))
         let duration = Date().timeIntervalSince(start)
         let expected = try Self.stored(reference)
@@ -581,7 +586,7 @@ import Testing
             try FileManager.default.copyItem(at: night1, to: state)
             let p = Process()
             p.executableURL = CLITests.binary
-            p.arguments = ["run", corpus.path, "--state", state.path, "--since-last", "-q"]
+            p.arguments = ["run", corpus.path, "--state", state.path, "--since-last", "-q"] + method
             p.standardOutput = FileHandle.nullDevice
             p.standardError = FileHandle.nullDevice
             try p.run()
@@ -590,7 +595,7 @@ import Testing
             p.waitUntilExit()
             let runs = try StateStore(path: state.path).lastRunId()
             #expect(runs == 1 || runs == 2, "attempt \(attempt): runs \(String(describing: runs))")
-            let rerun = try CLITests.run(["run", corpus.path, "--state", state.path, "--since-last", "-q"])
+            let rerun = try CLITests.run(["run", corpus.path, "--state", state.path, "--since-last", "-q"] + method)
             #expect(rerun.status == 0, "attempt \(attempt): \(rerun.stderr)")
             let got = try Self.stored(state)
             #expect(got.canonical == expected.canonical && got.story == expected.story, "attempt \(attempt)")

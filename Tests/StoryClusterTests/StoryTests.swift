@@ -196,29 +196,42 @@ import LinearAlgebra
         #expect(StoryClusterer.label([1], model: extended, rows: labelRows).split(separator: " ").sorted() == ["flood", "levee"])
     }
 
-    static func score(_ set: String) throws -> ClusteringScores {
+    static func score(_ set: String, method: StoryConfig.Method = .events) throws -> ClusteringScores {
         let dir = Fixtures.root.appendingPathComponent("Data/\(set)")
         try #require(FileManager.default.fileExists(atPath: dir.path), "Data/\(set) missing")
         let corpus = try CorpusReader().read(dir.appendingPathComponent("corpus.jsonl").path)
         let gold = try GoldLabels(path: dir.appendingPathComponent("labels.jsonl").path, field: "story")
         let dedup = Deduplicator().run(corpus.briefs)
-        let result = try StoryClusterer().run(corpus.briefs, dedup: dedup)
+        var config = StoryConfig()
+        config.method = method
+        let result = try StoryClusterer(config: config).run(corpus.briefs, dedup: dedup)
         let predicted = corpus.briefs.indices.map { result.stories[result.storyOf[$0]].id }
         return ClusteringMetrics.score(predicted: predicted, gold: try corpus.briefs.map { try #require(gold.labelOf[$0.id]) })
     }
 
     @Test func ecbPlusArticlesWithDefaults() throws {
         let s = try Self.score("ecbplus")
+        // Events (default): measured 0.889 (P 0.830, R 0.957); ECB+ merges sibling events (two earthquakes) that
+        // share their article vocabulary. scikit-learn TF-IDF + average linkage tuned on it: 0.875.
+        #expect(s.bcubed.f1 >= 0.88, "B-cubed \(s.bcubed), ARI \(s.ari), NMI \(s.nmi)")
+        #expect(s.ari >= 0.82 && s.nmi >= 0.95)
+    }
+
+    @Test func ecbPlusArticlesWithTheLatentMethod() throws {
+        let s = try Self.score("ecbplus", method: .latent)
         // Best tuned scikit-learn pipeline: 0.941. Measured here 0.949 (ARI 0.924, NMI 0.983).
         #expect(s.bcubed.f1 >= 0.94, "B-cubed \(s.bcubed), ARI \(s.ari), NMI \(s.nmi)")
         #expect(s.ari >= 0.90 && s.nmi >= 0.97)
     }
 
     @Test func uciHeadlinesWithTheSameDefaults() throws {
+        // UCI's labels are threads (weeks of one running story); events split them: precision high, recall low.
         let s = try Self.score("uci-news-dev")
-        // Best tuned scikit-learn pipeline: 0.795. Measured here 0.831 (ARI 0.813, NMI 0.885).
-        #expect(s.bcubed.f1 >= 0.80, "B-cubed \(s.bcubed), ARI \(s.ari), NMI \(s.nmi)")
-        #expect(s.ari >= 0.75 && s.nmi >= 0.85)
+        #expect(s.bcubed.precision >= 0.90, "B-cubed \(s.bcubed), ARI \(s.ari), NMI \(s.nmi)")
+        let latent = try Self.score("uci-news-dev", method: .latent)
+        // The latent method groups them at thread level: 0.831 (ARI 0.813, NMI 0.885); scikit-learn's best 0.795.
+        #expect(latent.bcubed.f1 >= 0.80, "B-cubed \(latent.bcubed), ARI \(latent.ari), NMI \(latent.nmi)")
+        #expect(latent.ari >= 0.75 && latent.nmi >= 0.85)
     }
 
     @Test func everyBriefInExactlyOneStoryAndIdsAreStable() throws {
