@@ -29,7 +29,11 @@ import Testing
     @Test func runOnTheSampleCorpus() throws {
         let r = try Self.run(["run", "Data/sample"])
         #expect(r.status == 0)
-        #expect(r.stdout.hasPrefix("8 briefs read, 0 duplicates removed, 8 stories"))
+        // The seed page and two later crawls of it: reprints folded, one event told from several cities.
+        #expect(r.stdout.hasPrefix("20 briefs read, 5 duplicates removed, 8 stories"), "\(r.stdout.prefix(200))")
+        #expect(r.stdout.contains("TAMPA") && r.stdout.contains("+1 reprint"))
+        let riyad = r.stdout.split(separator: "\n\n").first { $0.contains("[riyad") } ?? ""
+        #expect(riyad.contains("4 briefs") && riyad.contains("RIYAD, WASHINGTON"), "\(riyad)")
         #expect(!r.stdout.contains("\u{1B}["), "no colour when stdout is not a terminal")
         #expect(r.stdout.split(separator: "\n").allSatisfy { $0.count <= 100 }, "lines fit 100 columns")
         let limited = try Self.run(["run", "Data/sample", "--limit", "2"])

@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct PageParserTests {
     @Test func seedPageGivesEightBriefs() throws {
-        let corpus = try CorpusReader().read(Fixtures.sample.path)
+        let corpus = try CorpusReader().read(Fixtures.seedPage.path)
         let b = corpus.briefs
         #expect(corpus.skipped.isEmpty)
         #expect(b.map(\.id) == (1...8).map { "anp-buitenland-20261124-0930.txt#\($0)" })

@@ -18,7 +18,7 @@ public struct StoryConfig: Hashable, Sendable {
     /// Events: merge while the average cosine between two events is at least this.
     public var eventThreshold: Float = 0.175
     /// Events: briefs further apart than this many hours are never linked.
-    public var eventWindowHours: Double = 72
+    public var eventWindowHours: Double = 36
     /// Events: cosines below this are not kept as edges.
     public var edgeFloor: Float = 0.08
     /// Events: extra counts of each title word (the title is the densest statement of the event).
@@ -244,7 +244,11 @@ public struct StoryClusterer: Sendable {
         timings.append(("vectorise", Date().timeIntervalSince(clock)))
         if config.method == .events {
             clock = Date()
-            let linkage = EventLinkage(threshold: config.eventThreshold, windowHours: config.eventWindowHours, edgeFloor: config.edgeFloor)
+            // No degree or link caps: both cost recall (generated 100k: B³ F1 0.942 without, 0.741 with a 30-neighbour
+            // cap, 0.830 with 128 links per cluster), and the real stream needs neither to run in seconds.
+            var linkage = EventLinkage(threshold: config.eventThreshold, windowHours: config.eventWindowHours, edgeFloor: config.edgeFloor)
+            linkage.neighbours = 0
+            linkage.maxLinks = 0
             let hours = briefs.map { $0.published.map { $0.timeIntervalSince1970 / 3600 } }
             let graph = linkage.graph(rows, hours: hours, queries: initial.map { $0.map { $0 < 0 } })
             timings.append(("neighbours", Date().timeIntervalSince(clock)))

@@ -162,7 +162,7 @@ extension Setting {
                 },
         Setting(key: "stories.event_threshold", flag: "event-threshold", defaultText: "0.175", kind: .real(0...1, lowerOpen: true),
                 help: "events: merge while the average cosine is >= this") { s, v in s.stories.eventThreshold = Float(v.real) },
-        Setting(key: "stories.event_window_hours", flag: "event-window", defaultText: "72", kind: .real(0...87_600, lowerOpen: false),
+        Setting(key: "stories.event_window_hours", flag: "event-window", defaultText: "36", kind: .real(0...87_600, lowerOpen: false),
                 help: "events: briefs further apart are never linked") { s, v in s.stories.eventWindowHours = v.real },
         Setting(key: "stories.edge_floor", flag: nil, defaultText: "0.08", kind: .real(0...1, lowerOpen: false),
                 help: "events: cosines below this are not kept as edges") { s, v in s.stories.edgeFloor = Float(v.real) },
