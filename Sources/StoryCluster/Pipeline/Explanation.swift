@@ -59,9 +59,11 @@ public struct Explanation: Sendable {
         for g in grams(texts[0]) where gramsB.contains(g) && !shared.contains(g) { shared.append(g); if shared.count == 5 { break } }
 
         // TF-IDF as the story stage sees it.
-        let canonical = report.dedup.canonicalIndices.map { StoryClusterer.matchingText(briefs[$0]) }
-        let (model, _) = TfidfModel.fit(canonical.isEmpty ? texts : canonical)
-        let rows = model.transform([StoryClusterer.matchingText(briefs[i]), StoryClusterer.matchingText(briefs[j])])
+        // Vectorised as the story stage does: the method's text (title weight) and TF-IDF settings (boosts).
+        let clusterer = pipeline.clusterer
+        let canonical = report.dedup.canonicalIndices.map { clusterer.clusteringText(briefs[$0]) }
+        let (model, _) = TfidfModel.fit(canonical.isEmpty ? texts : canonical, config: pipeline.settings.stories.tfidfConfig)
+        let rows = model.transform([clusterer.clusteringText(briefs[i]), clusterer.clusteringText(briefs[j])])
         var wa: [Int32: Float] = [:]
         for k in rows.rowStart[0]..<rows.rowStart[1] { wa[rows.columns[k]] = rows.values[k] }
         var cosine = 0.0

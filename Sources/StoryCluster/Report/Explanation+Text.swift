@@ -15,14 +15,27 @@ extension Explanation {
                       sameDuplicateGroup ? "same duplicate group" : (jaccard >= t ? "similar, but not within threshold of the same canonical brief" : "not duplicates"),
                       t, canonicals.0, canonicals.1)
         out += "\nStories\n"
-        out += String(format: "  TF-IDF cosine %.3f; length factor ×%.2f → %.3f before SVD smoothing (story threshold %.2f on the average)\n",
-                      cosine, lengthFactor, cosine * lengthFactor, Double(report.settings.stories.threshold))
-        if !sharedTerms.isEmpty { out += "  top shared terms: " + sharedTerms.map { String(format: "%@ (%.3f)", $0.0, $0.1) }.joined(separator: ", ") + "\n" }
-        if let h = hoursApart {
-            let w = report.settings.stories.timeWindowHours
-            out += String(format: "  %.1f hours apart%@\n", h, h > w ? String(format: " (beyond the %.0f h window: similarity × %.3f)", w, exp(-(h - w) / report.settings.stories.timeDecayHours)) : " (within the time window: no penalty)")
+        let st = report.settings.stories
+        if st.method == .events {
+            out += String(format: "  TF-IDF cosine %.3f (title, capitalised words and numbers weighted); stories merge while their average pairwise cosine is ≥ %.3f\n",
+                          cosine, Double(st.eventThreshold))
+            if !sharedTerms.isEmpty { out += "  top shared terms: " + sharedTerms.map { String(format: "%@ (%.3f)", $0.0, $0.1) }.joined(separator: ", ") + "\n" }
+            if let h = hoursApart {
+                out += String(format: "  %.1f hours apart%@\n", h, h > st.eventWindowHours
+                              ? String(format: " (beyond the %.0f h window: never linked directly)", st.eventWindowHours) : " (within the time window)")
+            } else {
+                out += "  publication time unknown for at least one: no time limit\n"
+            }
         } else {
-            out += "  publication time unknown for at least one: no time penalty\n"
+            out += String(format: "  TF-IDF cosine %.3f; length factor ×%.2f → %.3f before SVD smoothing (story threshold %.2f on the average)\n",
+                          cosine, lengthFactor, cosine * lengthFactor, Double(st.threshold))
+            if !sharedTerms.isEmpty { out += "  top shared terms: " + sharedTerms.map { String(format: "%@ (%.3f)", $0.0, $0.1) }.joined(separator: ", ") + "\n" }
+            if let h = hoursApart {
+                let w = st.timeWindowHours
+                out += String(format: "  %.1f hours apart%@\n", h, h > w ? String(format: " (beyond the %.0f h window: similarity × %.3f)", w, exp(-(h - w) / st.timeDecayHours)) : " (within the time window: no penalty)")
+            } else {
+                out += "  publication time unknown for at least one: no time penalty\n"
+            }
         }
         out += "  decision: \(sameStory ? "same story" : "different stories") (\(stories.0) / \(stories.1))\n"
         return out
