@@ -13,6 +13,9 @@ public struct EventLinkage: Sendable {
     public var windowHours: Double
     /// Pairs below this cosine are not kept as edges: they can only lower an average.
     public var edgeFloor: Float
+    /// Terms two briefs must share for an edge: one shared name makes two unrelated headlines look alike
+    /// ("Twitter back online" and a comedian's joke on Twitter).
+    public var minSharedTerms = 1
     /// An edge is kept only if it is among the `neighbours` strongest of one of its ends (0 = all): bounds the
     /// degree where many texts share a vocabulary (generated corpora, topical blocks of a stream).
     public var neighbours = 30
@@ -71,7 +74,7 @@ public struct EventLinkage: Sendable {
         // window is found in each posting list by a cursor that only moves forward within the chunk.
         let chunks = n < 4096 ? 1 : ProcessInfo.processInfo.activeProcessorCount * 4
         var parts = [[(Int32, Int32, Float)]](repeating: [], count: chunks)
-        let floor = edgeFloor
+        let floor = edgeFloor, minShared = minSharedTerms
         rows.rowStart.withUnsafeBufferPointer { rowStart in
         rows.columns.withUnsafeBufferPointer { columns in
         rows.values.withUnsafeBufferPointer { values in
@@ -83,6 +86,7 @@ public struct EventLinkage: Sendable {
             DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
                 let first = n * chunk / chunks, last = n * (chunk + 1) / chunks
                 var accumulator = [Float](repeating: 0, count: n)
+                var shared = [Int32](repeating: 0, count: n)
                 var touched: [Int32] = []
                 var cursor = [Int](repeating: -1, count: rows.columnCount)
                 var out: [(Int32, Int32, Float)] = []
@@ -106,16 +110,18 @@ public struct EventLinkage: Sendable {
                             let q = Int(postingRow[e])
                             if time[q] < lo { break }
                             if query || (isQuery?[q] ?? true) {
-                                if accumulator[q] == 0 { touched.append(Int32(q)) }
+                                if shared[q] == 0 { touched.append(Int32(q)) }
                                 accumulator[q] += w * postingWeight[e]
+                                shared[q] += 1
                             }
                             e -= 1
                         }
                     }
                     for q in touched {
                         let s = accumulator[Int(q)]
-                        if s >= floor { out.append((Int32(order[Int(q)]), Int32(i), s)) }
+                        if s >= floor && Int(shared[Int(q)]) >= minShared { out.append((Int32(order[Int(q)]), Int32(i), s)) }
                         accumulator[Int(q)] = 0
+                        shared[Int(q)] = 0
                     }
                     touched.removeAll(keepingCapacity: true)
                 }

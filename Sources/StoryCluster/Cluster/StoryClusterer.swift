@@ -21,6 +21,8 @@ public struct StoryConfig: Hashable, Sendable {
     public var eventWindowHours: Double = 36
     /// Events: cosines below this are not kept as edges.
     public var edgeFloor: Float = 0.08
+    /// Events: distinct terms two briefs must share for an edge.
+    public var minSharedTerms = 2
     /// Events: extra counts of each title word (the title is the densest statement of the event).
     public var titleWeight = 1
     /// Events: extra counts per word written with a capital (names).
@@ -249,6 +251,7 @@ public struct StoryClusterer: Sendable {
             var linkage = EventLinkage(threshold: config.eventThreshold, windowHours: config.eventWindowHours, edgeFloor: config.edgeFloor)
             linkage.neighbours = 0
             linkage.maxLinks = 0
+            linkage.minSharedTerms = config.minSharedTerms
             let hours = briefs.map { $0.published.map { $0.timeIntervalSince1970 / 3600 } }
             let graph = linkage.graph(rows, hours: hours, queries: initial.map { $0.map { $0 < 0 } })
             timings.append(("neighbours", Date().timeIntervalSince(clock)))
