@@ -21,4 +21,17 @@ import Testing
             }
         }
     }
+
+    /// Strings are escaped as JSON wants, whatever they hold: a parser reads back the very string written.
+    @Test func stringsRoundTripThroughAJSONParser() throws {
+        var rng = SeededRNG(seed: 5)
+        let pieces = ["a", "é", "\"", "\\", "\n", "\r", "\t", "\u{0}", "\u{1F}", "\u{7F}", "€", "𝄞", " ", "/", "ĳ", "\u{2028}"]
+        for _ in 0..<2_000 {
+            let text = (0..<Int.random(in: 0...40, using: &rng)).map { _ in pieces[Int.random(in: 0..<pieces.count, using: &rng)] }.joined()
+            var w = JSONWriter()
+            w.beginArray(); w.string(text); w.endArray()
+            let back = try JSONSerialization.jsonObject(with: Data(w.bytes)) as? [String]
+            #expect(back == [text], "\(text.debugDescription)")
+        }
+    }
 }
