@@ -19,6 +19,10 @@ public struct EventLinkage: Sendable {
     /// An edge is kept only if it is among the `neighbours` strongest of one of its ends (0 = all): bounds the
     /// degree where many texts share a vocabulary (generated corpora, topical blocks of a stream).
     public var neighbours = 30
+    /// Each brief keeps at most this many edges to earlier briefs of its window, the strongest (0 = all). Bounds the
+    /// graph at n × this many edges whatever the arrival rate: within a window edges grow with the square of the
+    /// briefs per day (1M generated briefs in 30 days: over 20 GB without it).
+    public var maxEdgesPerBrief = 0
     /// Links a cluster keeps while it grows, strongest sums first (0 = all): without it each brief a large cluster
     /// absorbs costs a push per link of the union of its members' neighbours.
     public var maxLinks = 128
@@ -74,7 +78,7 @@ public struct EventLinkage: Sendable {
         // window is found in each posting list by a cursor that only moves forward within the chunk.
         let chunks = n < 4096 ? 1 : ProcessInfo.processInfo.activeProcessorCount * 4
         var parts = [[(Int32, Int32, Float)]](repeating: [], count: chunks)
-        let floor = edgeFloor, minShared = minSharedTerms
+        let floor = edgeFloor, minShared = minSharedTerms, perBrief = maxEdgesPerBrief
         rows.rowStart.withUnsafeBufferPointer { rowStart in
         rows.columns.withUnsafeBufferPointer { columns in
         rows.values.withUnsafeBufferPointer { values in
@@ -117,11 +121,18 @@ public struct EventLinkage: Sendable {
                             e -= 1
                         }
                     }
+                    let before = out.count
                     for q in touched {
                         let s = accumulator[Int(q)]
                         if s >= floor && Int(shared[Int(q)]) >= minShared { out.append((Int32(order[Int(q)]), Int32(i), s)) }
                         accumulator[Int(q)] = 0
                         shared[Int(q)] = 0
+                    }
+                    if perBrief > 0 && out.count - before > perBrief {
+                        // The strongest, ties by the earlier brief: the same edges whatever the chunking.
+                        let kept = out[before...].sorted { $0.2 != $1.2 ? $0.2 > $1.2 : $0.0 < $1.0 }.prefix(perBrief)
+                        out.removeSubrange(before...)
+                        out.append(contentsOf: kept)
                     }
                     touched.removeAll(keepingCapacity: true)
                 }
