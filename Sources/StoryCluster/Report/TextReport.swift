@@ -3,7 +3,7 @@ import Foundation
 /// The version printed by `--version` and written into reports.
 public enum StoryClusterVersion {
     /// Semantic version of this build.
-    public static let current = "0.1.0"
+    public static let current = "0.2.0"
 }
 
 /// Plain-text renderings for a person at a terminal (100 columns).
