@@ -387,3 +387,21 @@ enum CSVTestParser {
         }
     }
 }
+
+/// Issue #16: a byte flipped inside a brief's stored text (which SQLite reads without complaint) is damage: exit 5,
+/// the state untouched, never a report built on the changed text.
+@Suite struct FlippedByteTests {
+    @Test func aFlippedByteInAStoredBriefStopsTheRun() throws {
+        let dir = Fixtures.tempDir()
+        let state = dir.appendingPathComponent("s.sqlite")
+        #expect(try CLITests.run(["run", "Data/sample", "--state", state.path, "-q"]).status == 0)
+        var bytes = [UInt8](try Data(contentsOf: state))
+        let needle = Array("Revolutionaire Garde, Iraanse luchtverdedigings".utf8)
+        let at = try #require((0...(bytes.count - needle.count)).first { bytes[$0..<($0 + needle.count)].elementsEqual(needle) })
+        bytes[at] ^= 0x20  // "R" → "r": still valid UTF-8 and valid SQLite, a different text
+        try Data(bytes).write(to: state)
+        let r = try CLITests.run(["run", "Data/sample", "--state", state.path])
+        #expect(r.status == 5 && r.stderr.contains("checksum"), "\(r.status) \(r.stderr.prefix(300))")
+        #expect(try Data(contentsOf: state) == Data(bytes), "a damaged state is never written to")
+    }
+}

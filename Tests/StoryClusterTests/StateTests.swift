@@ -332,7 +332,7 @@ import Testing
             ALTER TABLE runs DROP COLUMN dedup_settings; ALTER TABLE runs DROP COLUMN brief_rowid_max;
             CREATE TABLE terms (term TEXT PRIMARY KEY, df INTEGER NOT NULL); DROP TABLE story_model; DROP TABLE story_basis; DROP TABLE story_basis_rows;
             DROP TABLE story_vectors; DROP TABLE band_recent;
-            DELETE FROM grdb_migrations WHERE identifier IN ('v2', 'v3'); PRAGMA user_version = 1;
+            DELETE FROM grdb_migrations WHERE identifier IN ('v2', 'v3', 'v4'); PRAGMA user_version = 1;
             """)
         #expect(try Self.bandIndexIsConsistent(state))  // opening migrates: the band index is refilled
         let version = try StateStore(path: state.path).db.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") }

@@ -94,7 +94,7 @@ extension AppendRun {
             var added: [Int] = []
             for rowid in rowids where nodeOf[rowid] == nil {
                 guard let row = try Row.fetchOne(fetch, arguments: [rowid]) else { stale = true; continue }
-                let brief = StateStore.brief(row)
+                let brief = try StateStore.brief(row)
                 nodeOf[rowid] = nodes.count
                 added.append(nodes.count)
                 nodes.append(StoredNode(rowid: rowid, brief: brief, story: row["story"] ?? "", canonicalId: row["canonical"] ?? brief.id,

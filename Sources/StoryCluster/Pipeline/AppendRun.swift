@@ -151,7 +151,7 @@ enum AppendRun {
             for story in touched.sorted() {
                 for row in try Row.fetchAll(db, sql: "SELECT \(StateStore.briefColumns), canonical, similarity, position FROM briefs WHERE story = ?",
                                             arguments: [story]) {
-                    before.append(Member(brief: StateStore.brief(row), position: row["position"], canonical: row["canonical"] ?? row["id"],
+                    before.append(Member(brief: try StateStore.brief(row), position: row["position"], canonical: row["canonical"] ?? row["id"],
                                          similarity: row["similarity"] ?? 1, story: story))
                 }
             }

@@ -103,6 +103,7 @@ public enum NightlyRun {
             why = "first run of this state"
         }
         var corpus = try reader.read(corpusPath, reuse: rebuild ? nil : { state.storedFile($0) })
+        if let damage = state.damage { throw StateStore.damaged(state.path, damage) }
         let seen = Set(corpus.files.map(\.path))
         let missing = state.missingFiles(seen: seen)
         if !forgetMissing && !missing.isEmpty {

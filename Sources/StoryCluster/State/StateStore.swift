@@ -12,10 +12,14 @@ public final class StateStore {
     /// `PRAGMA application_id` of a storycluster state ("SCLS").
     public static let applicationID: Int32 = 0x5343_4C53
     /// Schema version this build writes (`PRAGMA user_version`).
-    public static let schemaVersion = 3
+    public static let schemaVersion = 4
 
     /// The state file.
     public let path: String
+    /// The first damage `storedFile` met (a brief whose checksum does not match); a run stops on it after reading.
+    public var damage: String? { damageLock.lock(); defer { damageLock.unlock() }; return foundDamage }
+    private var foundDamage: String?
+    private let damageLock = NSLock()
     let db: DatabaseQueue
     let lockFD: Int32
     var files: [String: (size: Int, modified: Double, hash: String)] = [:]
@@ -181,6 +185,20 @@ public final class StateStore {
                 """)
             try db.execute(sql: "PRAGMA user_version = 3")
         }
+        // v4: a checksum of each brief's stored content, verified wherever a brief is loaded: a flipped byte that
+        // SQLite reads without complaint (an id that became `businers/…`) is damage, not a different answer.
+        migrator.registerMigration("v4") { db in
+            if try !db.columns(in: "briefs").contains(where: { $0.name == "checksum" }) {
+                try db.execute(sql: "ALTER TABLE briefs ADD COLUMN checksum INTEGER")
+            }
+            let rows = try Row.fetchAll(db, sql: "SELECT rowid, \(briefColumns) FROM briefs WHERE checksum IS NULL")
+            let update = try db.makeStatement(sql: "UPDATE briefs SET checksum = ? WHERE rowid = ?")
+            for row in rows {
+                let b = try brief(row, verify: false)
+                try update.execute(arguments: [checksum(of: b), row["rowid"] as Int64])
+            }
+            try db.execute(sql: "PRAGMA user_version = 4")
+        }
         try migrator.migrate(db)
         if let problem = try db.read(consistencyProblem) { throw damaged(path, problem) }
     }
@@ -289,9 +307,17 @@ public final class StateStore {
     }
 
     /// The stored briefs of an unchanged file, or nil.
+    /// Damage found here is kept in `damage` (the reader's callback cannot throw): the caller must check it.
     public func storedFile(_ record: FileRecord) -> StoredFile? {
         guard isUnchanged(record) else { return nil }
-        return try? loadFile(record.path)
+        do { return try loadFile(record.path) } catch let e as DatabaseError where e.resultCode == .SQLITE_CORRUPT {
+            damageLock.lock()
+            if foundDamage == nil { foundDamage = e.message ?? "\(e.resultCode)" }
+            damageLock.unlock()
+            return nil
+        } catch {
+            return nil
+        }
     }
 
     /// Whether a corpus file is the one the state read before: same path, size and content hash, and the same
@@ -310,23 +336,39 @@ public final class StateStore {
     public func knownFile(_ path: String) -> (size: Int, hash: String)? { files[path].map { ($0.size, $0.hash) } }
 
     /// The columns `brief(_:)` decodes, for SELECTs that load briefs.
-    static let briefColumns = "id, source, line, title, dateline, agencies, age_minutes, published, lang, text, outlet, url"
+    static let briefColumns = "id, source, line, title, dateline, agencies, age_minutes, published, lang, text, outlet, url, checksum"
 
-    /// A stored brief from a row holding `briefColumns`.
-    static func brief(_ row: Row) -> Brief {
+    /// A stored brief from a row holding `briefColumns`, checked against its stored checksum (when it has one).
+    /// - Throws: a `DatabaseError` (SQLITE_CORRUPT) on a mismatch, which a run reports as a damaged state.
+    static func brief(_ row: Row, verify: Bool = true) throws -> Brief {
         let agencies: String = row["agencies"]
         let published: Double? = row["published"]
         let lang: String = row["lang"]
-        return Brief(id: row["id"], source: row["source"], line: row["line"], title: row["title"], dateline: row["dateline"],
-                     agencies: agencies.isEmpty ? [] : agencies.components(separatedBy: "/"), ageMinutes: row["age_minutes"],
-                     published: published.map { Date(timeIntervalSince1970: $0) }, lang: Language(rawValue: lang) ?? .other,
-                     text: row["text"], outlet: row["outlet"], url: row["url"])
+        let b = Brief(id: row["id"], source: row["source"], line: row["line"], title: row["title"], dateline: row["dateline"],
+                      agencies: agencies.isEmpty ? [] : agencies.components(separatedBy: "/"), ageMinutes: row["age_minutes"],
+                      published: published.map { Date(timeIntervalSince1970: $0) }, lang: Language(rawValue: lang) ?? .other,
+                      text: row["text"], outlet: row["outlet"], url: row["url"])
+        if verify, row.hasColumn("checksum"), let stored: Int64 = row["checksum"], stored != checksum(of: b) {
+            throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "brief \(b.id) does not match its checksum")
+        }
+        return b
+    }
+
+    /// A 64-bit hash of everything a brief row holds about its content, fields separated so that no two briefs
+    /// can serialise alike.
+    static func checksum(of b: Brief) -> Int64 {
+        var bytes: [UInt8] = []
+        func add(_ s: String?) { bytes += Array((s ?? "\u{1}").utf8); bytes.append(0) }
+        add(b.id); add(b.source); add(String(b.line)); add(b.title); add(b.dateline); add(b.agencies.joined(separator: "/"))
+        add(b.ageMinutes.map(String.init)); add(b.published.map { String($0.timeIntervalSince1970.bitPattern) })
+        add(b.lang.rawValue); add(b.text); add(b.outlet); add(b.url)
+        return Int64(bitPattern: bytes.withUnsafeBufferPointer { Hashing.bytes($0) })
     }
 
     func loadFile(_ path: String) throws -> StoredFile {
         try db.read { db in
             let briefs = try Row.fetchAll(db, sql: "SELECT \(Self.briefColumns) FROM briefs WHERE source = ? ORDER BY position",
-                                          arguments: [path]).map(Self.brief)
+                                          arguments: [path]).map { try Self.brief($0) }
             let skipped = try Row.fetchAll(db, sql: "SELECT source, line, reason, recovered FROM skipped WHERE source = ? ORDER BY rowid",
                                            arguments: [path]).map { row in
                 SkippedInput(source: row["source"], line: row["line"], reason: row["reason"], recovered: row["recovered"])
@@ -461,19 +503,19 @@ extension StateStore {
                             similarity: Double, story: String?, known: Bool, _ db: Database) throws -> Int64 {
         let upsert = try db.cachedStatement(sql: """
             INSERT INTO briefs (id, source, position, line, title, dateline, agencies, age_minutes, published, lang, text,
-                                outlet, url, first_run, signature, band_keys, canonical, similarity, story)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                outlet, url, first_run, signature, band_keys, canonical, similarity, story, checksum)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET source = excluded.source, position = excluded.position, line = excluded.line,
                 title = excluded.title, dateline = excluded.dateline, agencies = excluded.agencies,
                 age_minutes = excluded.age_minutes, published = excluded.published, lang = excluded.lang,
                 text = excluded.text, outlet = excluded.outlet, url = excluded.url, signature = excluded.signature,
                 band_keys = excluded.band_keys, canonical = excluded.canonical, similarity = excluded.similarity,
-                story = excluded.story
+                story = excluded.story, checksum = excluded.checksum
             """)
         try upsert.execute(arguments: [b.id, b.source, position, b.line, b.title, b.dateline, b.agencies.joined(separator: "/"),
                                        b.ageMinutes, b.published?.timeIntervalSince1970, b.lang.rawValue, b.text, b.outlet, b.url,
                                        run, data(signature), data(keys),
-                                       canonical, similarity, story])
+                                       canonical, similarity, story, checksum(of: b)])
         // A fresh insert sets the last rowid; an update of a known id does not, so that one is looked up.
         return try known ? Int64.fetchOne(db, sql: "SELECT rowid FROM briefs WHERE id = ?", arguments: [b.id])! : db.lastInsertedRowID
     }
