@@ -405,3 +405,19 @@ enum CSVTestParser {
         #expect(try Data(contentsOf: state) == Data(bytes), "a damaged state is never written to")
     }
 }
+
+/// Issue #16: damaged band keys (what an append night walks duplicate components through) are damage too.
+@Suite struct DamagedBandKeysTests {
+    @Test func zeroedBandKeysStopAnAppendNight() throws {
+        let dir = Fixtures.tempDir()
+        let corpus = try StateTests.corpus(40, in: dir)
+        let state = dir.appendingPathComponent("s.sqlite")
+        #expect(try CLITests.run(["run", corpus.path, "--state", state.path, "-q"]).status == 0)
+        try StateTests().sqlite(state, "UPDATE briefs SET band_keys = zeroblob(length(band_keys)) WHERE band_keys IS NOT NULL")
+        let before = try Data(contentsOf: state)
+        _ = try StateTests.corpus(48, in: dir)
+        let night = try CLITests.run(["run", corpus.path, "--state", state.path, "--since-last", "-q"])
+        #expect(night.status == 5 && night.stderr.contains("band keys"), "\(night.status) \(night.stderr.prefix(300))")
+        #expect(try Data(contentsOf: state) == before)
+    }
+}

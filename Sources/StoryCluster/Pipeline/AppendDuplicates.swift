@@ -89,7 +89,7 @@ extension AppendRun {
         var stale = false
         func load(_ rowids: [Int64], _ db: Database) throws {
             let fetch = try db.cachedStatement(sql: """
-                SELECT rowid, \(StateStore.briefColumns), canonical, similarity, story, band_keys FROM briefs WHERE rowid = ?
+                SELECT rowid, \(StateStore.briefColumns), canonical, similarity, story, band_keys, keys_checksum FROM briefs WHERE rowid = ?
                 """)
             var added: [Int] = []
             for rowid in rowids where nodeOf[rowid] == nil {
@@ -98,7 +98,7 @@ extension AppendRun {
                 nodeOf[rowid] = nodes.count
                 added.append(nodes.count)
                 nodes.append(StoredNode(rowid: rowid, brief: brief, story: row["story"] ?? "", canonicalId: row["canonical"] ?? brief.id,
-                                        similarity: row["similarity"] ?? 1, keys: StateStore.bandKeys(row["band_keys"] ?? Data()),
+                                        similarity: row["similarity"] ?? 1, keys: try StateStore.verifiedBandKeys(row, rowid: rowid),
                                         rank: CanonicalRank(brief)))
             }
             let sketched = deduplicator.sketch(added.map { nodes[$0].brief.text })

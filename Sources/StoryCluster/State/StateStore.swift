@@ -188,9 +188,13 @@ public final class StateStore {
         // v4: a checksum of each brief's stored content, verified wherever a brief is loaded: a flipped byte that
         // SQLite reads without complaint (an id that became `businers/…`) is damage, not a different answer.
         migrator.registerMigration("v4") { db in
-            if try !db.columns(in: "briefs").contains(where: { $0.name == "checksum" }) {
-                try db.execute(sql: "ALTER TABLE briefs ADD COLUMN checksum INTEGER")
-            }
+            let columns = try db.columns(in: "briefs").map(\.name)
+            if !columns.contains("checksum") { try db.execute(sql: "ALTER TABLE briefs ADD COLUMN checksum INTEGER") }
+            if !columns.contains("keys_checksum") { try db.execute(sql: "ALTER TABLE briefs ADD COLUMN keys_checksum INTEGER") }
+            try db.execute(sql: "UPDATE briefs SET keys_checksum = NULL")
+            let keyRows = try Row.fetchAll(db, sql: "SELECT rowid, band_keys FROM briefs WHERE band_keys IS NOT NULL")
+            let setKeys = try db.makeStatement(sql: "UPDATE briefs SET keys_checksum = ? WHERE rowid = ?")
+            for row in keyRows { try setKeys.execute(arguments: [keysChecksum(row[1]), row[0] as Int64]) }
             let rows = try Row.fetchAll(db, sql: "SELECT rowid, \(briefColumns) FROM briefs WHERE checksum IS NULL")
             let update = try db.makeStatement(sql: "UPDATE briefs SET checksum = ? WHERE rowid = ?")
             for row in rows {
@@ -230,12 +234,13 @@ public final class StateStore {
     /// The (key, brief rowid) pairs the stored band keys of the briefs a `WHERE` clause selects give the index.
     static func storedBandPairs(_ db: Database, where clause: String, arguments: StatementArguments) throws -> [(Int64, Int64)] {
         var pairs: [(Int64, Int64)] = []
-        let rows = try Row.fetchCursor(db, sql: "SELECT rowid, band_keys FROM briefs WHERE band_keys IS NOT NULL AND \(clause)",
+        // Migrations before v4 rebuild the index from a table without the checksum column.
+        let checked = try db.columns(in: "briefs").contains { $0.name == "keys_checksum" }
+        let rows = try Row.fetchCursor(db, sql: "SELECT rowid, band_keys\(checked ? ", keys_checksum" : "") FROM briefs WHERE band_keys IS NOT NULL AND \(clause)",
                                        arguments: arguments)
         while let row = try rows.next() {
             let rowid: Int64 = row[0]
-            let keys: Data = row[1]
-            for key in bandKeys(keys) { pairs.append((key, rowid)) }
+            for key in try verifiedBandKeys(row, rowid: rowid) { pairs.append((key, rowid)) }
         }
         return pairs
     }
@@ -304,6 +309,21 @@ public final class StateStore {
     /// Band keys stored as little-endian UInt64s, as the signed integers SQLite holds.
     static func bandKeys(_ data: Data) -> [Int64] {
         array(data)
+    }
+
+    /// A 64-bit hash of a brief's stored band-key blob (nights walk duplicate components through these keys).
+    static func keysChecksum(_ data: Data) -> Int64 {
+        Int64(bitPattern: data.withUnsafeBytes { Hashing.bytes($0.bindMemory(to: UInt8.self)) })
+    }
+
+    /// A brief's band keys from a row holding `band_keys` and `keys_checksum`, checked when the checksum is there.
+    /// - Throws: a `DatabaseError` (SQLITE_CORRUPT) on a mismatch, which a run reports as a damaged state.
+    static func verifiedBandKeys(_ row: Row, rowid: Int64) throws -> [Int64] {
+        let data: Data = row["band_keys"] ?? Data()
+        if row.hasColumn("keys_checksum"), let stored: Int64 = row["keys_checksum"], stored != keysChecksum(data) {
+            throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "the band keys of brief row \(rowid) do not match their checksum")
+        }
+        return bandKeys(data)
     }
 
     /// The stored briefs of an unchanged file, or nil.
@@ -503,19 +523,19 @@ extension StateStore {
                             similarity: Double, story: String?, known: Bool, _ db: Database) throws -> Int64 {
         let upsert = try db.cachedStatement(sql: """
             INSERT INTO briefs (id, source, position, line, title, dateline, agencies, age_minutes, published, lang, text,
-                                outlet, url, first_run, signature, band_keys, canonical, similarity, story, checksum)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                outlet, url, first_run, signature, band_keys, canonical, similarity, story, checksum, keys_checksum)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET source = excluded.source, position = excluded.position, line = excluded.line,
                 title = excluded.title, dateline = excluded.dateline, agencies = excluded.agencies,
                 age_minutes = excluded.age_minutes, published = excluded.published, lang = excluded.lang,
                 text = excluded.text, outlet = excluded.outlet, url = excluded.url, signature = excluded.signature,
                 band_keys = excluded.band_keys, canonical = excluded.canonical, similarity = excluded.similarity,
-                story = excluded.story, checksum = excluded.checksum
+                story = excluded.story, checksum = excluded.checksum, keys_checksum = excluded.keys_checksum
             """)
         try upsert.execute(arguments: [b.id, b.source, position, b.line, b.title, b.dateline, b.agencies.joined(separator: "/"),
                                        b.ageMinutes, b.published?.timeIntervalSince1970, b.lang.rawValue, b.text, b.outlet, b.url,
                                        run, data(signature), data(keys),
-                                       canonical, similarity, story, checksum(of: b)])
+                                       canonical, similarity, story, checksum(of: b), keysChecksum(data(keys))])
         // A fresh insert sets the last rowid; an update of a known id does not, so that one is looked up.
         return try known ? Int64.fetchOne(db, sql: "SELECT rowid FROM briefs WHERE id = ?", arguments: [b.id])! : db.lastInsertedRowID
     }
