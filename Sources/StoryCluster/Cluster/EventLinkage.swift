@@ -16,6 +16,11 @@ public struct EventLinkage: Sendable {
     /// Terms two briefs must share for an edge: one shared name makes two unrelated headlines look alike
     /// ("Twitter back online" and a comedian's joke on Twitter).
     public var minSharedTerms = 1
+    /// Terms two briefs must share when both have at least `shortTerms` distinct terms: a lead paragraph can afford
+    /// one more shared word as evidence, a headline cannot.
+    public var minSharedTermsLong = 1
+    /// Distinct terms below which a brief counts as short (a headline).
+    public var shortTerms = 20
     /// An edge is kept only if it is among the `neighbours` strongest of one of its ends (0 = all): bounds the
     /// degree where many texts share a vocabulary (generated corpora, topical blocks of a stream).
     public var neighbours = 30
@@ -78,7 +83,8 @@ public struct EventLinkage: Sendable {
         // window is found in each posting list by a cursor that only moves forward within the chunk.
         let chunks = n < 4096 ? 1 : ProcessInfo.processInfo.activeProcessorCount * 4
         var parts = [[(Int32, Int32, Float)]](repeating: [], count: chunks)
-        let floor = edgeFloor, minShared = minSharedTerms, perBrief = maxEdgesPerBrief
+        let floor = edgeFloor, minShared = minSharedTerms, minSharedLong = max(minSharedTerms, minSharedTermsLong)
+        let perBrief = maxEdgesPerBrief, short = shortTerms
         rows.rowStart.withUnsafeBufferPointer { rowStart in
         rows.columns.withUnsafeBufferPointer { columns in
         rows.values.withUnsafeBufferPointer { values in
@@ -124,7 +130,11 @@ public struct EventLinkage: Sendable {
                     let before = out.count
                     for q in touched {
                         let s = accumulator[Int(q)]
-                        if s >= floor && Int(shared[Int(q)]) >= minShared { out.append((Int32(order[Int(q)]), Int32(i), s)) }
+                        let j = order[Int(q)]
+                        let long = rowStart[i + 1] - rowStart[i] >= short && rowStart[j + 1] - rowStart[j] >= short
+                        if s >= floor && Int(shared[Int(q)]) >= (long ? minSharedLong : minShared) {
+                            out.append((Int32(j), Int32(i), s))
+                        }
                         accumulator[Int(q)] = 0
                         shared[Int(q)] = 0
                     }

@@ -23,6 +23,8 @@ public struct StoryConfig: Hashable, Sendable {
     public var edgeFloor: Float = 0.08
     /// Events: distinct terms two briefs must share for an edge.
     public var minSharedTerms = 2
+    /// Events: distinct terms two briefs of 20 or more distinct terms each must share for an edge.
+    public var minSharedTermsLong = 3
     /// Events: edges each brief keeps to earlier briefs of its window, the strongest (0 = all).
     public var eventEdgesPerBrief = 100
     /// Events: extra counts of each title word (the title is the densest statement of the event).
@@ -254,6 +256,7 @@ public struct StoryClusterer: Sendable {
             linkage.neighbours = 0
             linkage.maxLinks = 0
             linkage.minSharedTerms = config.minSharedTerms
+            linkage.minSharedTermsLong = config.minSharedTermsLong
             linkage.maxEdgesPerBrief = config.eventEdgesPerBrief
             let hours = briefs.map { $0.published.map { $0.timeIntervalSince1970 / 3600 } }
             let graph = linkage.graph(rows, hours: hours, queries: initial.map { $0.map { $0 < 0 } })

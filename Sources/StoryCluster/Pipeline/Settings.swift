@@ -168,6 +168,8 @@ extension Setting {
                 help: "events: cosines below this are not kept as edges") { s, v in s.stories.edgeFloor = Float(v.real) },
         Setting(key: "stories.min_shared_terms", flag: nil, defaultText: "2", kind: .integer(1...10),
                 help: "events: distinct terms two briefs must share for an edge") { s, v in s.stories.minSharedTerms = v.integer! },
+        Setting(key: "stories.min_shared_terms_long", flag: nil, defaultText: "3", kind: .integer(1...10),
+                help: "events: the same for two briefs of 20+ distinct terms each") { s, v in s.stories.minSharedTermsLong = v.integer! },
         Setting(key: "stories.edges_per_brief", flag: nil, defaultText: "100", kind: .integer(0...100_000),
                 help: "events: edges a brief keeps to earlier briefs, strongest first (0 = all)") { s, v in s.stories.eventEdgesPerBrief = v.integer! },
         Setting(key: "stories.title_weight", flag: nil, defaultText: "1", kind: .integer(0...10),
@@ -273,6 +275,7 @@ extension RunSettings {
         case "stories.event_window_hours": return .number(stories.eventWindowHours)
         case "stories.edge_floor": return .number(Double(stories.edgeFloor))
         case "stories.min_shared_terms": return .number(Double(stories.minSharedTerms))
+        case "stories.min_shared_terms_long": return .number(Double(stories.minSharedTermsLong))
         case "stories.edges_per_brief": return .number(Double(stories.eventEdgesPerBrief))
         case "stories.title_weight": return .number(Double(stories.titleWeight))
         case "stories.capital_boost": return .number(Double(stories.capitalBoost))
