@@ -21,16 +21,10 @@ public struct EventLinkage: Sendable {
     public var minSharedTermsLong = 1
     /// Distinct terms below which a brief counts as short (a headline).
     public var shortTerms = 20
-    /// An edge is kept only if it is among the `neighbours` strongest of one of its ends (0 = all): bounds the
-    /// degree where many texts share a vocabulary (generated corpora, topical blocks of a stream).
-    public var neighbours = 30
     /// Each brief keeps at most this many edges to earlier briefs of its window, the strongest (0 = all). Bounds the
     /// graph at n × this many edges whatever the arrival rate: within a window edges grow with the square of the
     /// briefs per day (1M generated briefs in 30 days: over 20 GB without it).
     public var maxEdgesPerBrief = 0
-    /// Links a cluster keeps while it grows, strongest sums first (0 = all): without it each brief a large cluster
-    /// absorbs costs a push per link of the union of its members' neighbours.
-    public var maxLinks = 128
 
     /// Creates the linkage.
     public init(threshold: Float, windowHours: Double, edgeFloor: Float) {
@@ -169,29 +163,6 @@ public struct EventLinkage: Sendable {
                 target[next[Int(b)]] = a; weight[next[Int(b)]] = s; next[Int(b)] += 1
             }
         }
-        return Self.capped(Graph(start: start, target: target, weight: weight), neighbours: neighbours)
-    }
-
-    /// `graph` with only the edges that are among the `k` strongest of either end.
-    static func capped(_ graph: Graph, neighbours k: Int) -> Graph {
-        let n = graph.start.count - 1
-        guard k > 0, (0..<n).contains(where: { graph.start[$0 + 1] - graph.start[$0] > k }) else { return graph }
-        // Each row's k-th strongest weight: an edge survives if it reaches that bar at either end.
-        var bar = [Float](repeating: -.infinity, count: n)
-        for i in 0..<n where graph.start[i + 1] - graph.start[i] > k {
-            var w = Array(graph.weight[graph.start[i]..<graph.start[i + 1]])
-            w.sort(by: >)
-            bar[i] = w[k - 1]
-        }
-        var start = [0], target: [Int32] = [], weight: [Float] = []
-        for i in 0..<n {
-            for e in graph.start[i]..<graph.start[i + 1] {
-                let j = Int(graph.target[e]), s = graph.weight[e]
-                // Ties at the bar are kept at both ends alike, so the result stays symmetric.
-                if s >= bar[i] || s >= bar[j] { target.append(Int32(j)); weight.append(s) }
-            }
-            start.append(target.count)
-        }
         return Graph(start: start, target: target, weight: weight)
     }
 
@@ -239,19 +210,6 @@ public struct EventLinkage: Sendable {
                 if gone.found { links[ci].remove(at: gone.at) }
                 let here = find(links[ci], ka)
                 if here.found { links[ci][here.at].1 += s } else { links[ci].insert((ka, s), at: here.at) }
-            }
-            if maxLinks > 0 && merged.count > maxLinks {
-                // Keep the strongest sums; the dropped neighbours forget this cluster too, so links stay symmetric.
-                let cut = merged.map(\.1).sorted(by: >)[maxLinks - 1]
-                var kept: [(Int32, Float)] = []
-                kept.reserveCapacity(maxLinks)
-                for (c, s) in merged {
-                    if s >= cut && kept.count < maxLinks { kept.append((c, s)); continue }
-                    let ci = Int(c)
-                    let here = find(links[ci], ka)
-                    if here.found { links[ci].remove(at: here.at) }
-                }
-                merged = kept
             }
             links[a] = merged
             links[b] = []
