@@ -41,6 +41,8 @@ public struct Setting: Sendable {
     public let help: String
     /// Stores a checked value (a `Double`, `Int`, `Int?`, `String` or `Bool` as `kind` says).
     let apply: @Sendable (inout RunSettings, Checked) -> Void
+    /// The current value, as a config file would hold it.
+    let read: @Sendable (RunSettings) -> SettingValue
 
     /// A value that passed `check`.
     enum Checked {
@@ -130,82 +132,106 @@ public struct Setting: Sendable {
 }
 
 extension Setting {
+    /// A real-valued setting stored at `path` (a `Double` or `Float` field).
+    static func real<V: BinaryFloatingPoint & Sendable>(_ key: String, flag: String? = nil, _ defaultText: String,
+                                                        _ range: ClosedRange<Double>, lowerOpen: Bool, _ path: WritableKeyPath<RunSettings, V>,
+                                                        _ help: String) -> Setting {
+        nonisolated(unsafe) let path = path
+        return Setting(key: key, flag: flag, defaultText: defaultText, kind: .real(range, lowerOpen: lowerOpen), help: help,
+                       apply: { s, v in s[keyPath: path] = V(v.real) }, read: { .number(Double($0[keyPath: path])) })
+    }
+
+    /// A whole-number setting stored at `path`.
+    static func integer(_ key: String, flag: String? = nil, _ defaultText: String, _ range: ClosedRange<Int>,
+                        _ path: WritableKeyPath<RunSettings, Int>, _ help: String) -> Setting {
+        nonisolated(unsafe) let path = path
+        return Setting(key: key, flag: flag, defaultText: defaultText, kind: .integer(range), help: help,
+                       apply: { s, v in s[keyPath: path] = v.integer! }, read: { .number(Double($0[keyPath: path])) })
+    }
+
+    /// A whole-number setting that may be null (the automatic choice), stored at `path`.
+    static func optionalInteger(_ key: String, flag: String? = nil, _ range: ClosedRange<Int>,
+                                _ path: WritableKeyPath<RunSettings, Int?>, _ help: String) -> Setting {
+        nonisolated(unsafe) let path = path
+        return Setting(key: key, flag: flag, defaultText: "null", kind: .optionalInteger(range), help: help,
+                       apply: { s, v in s[keyPath: path] = v.integer }, read: { $0[keyPath: path].map { .number(Double($0)) } ?? .null })
+    }
+
+    /// A seed (stored as `UInt64`; read back within 2^53 so it survives a config file's numbers).
+    static func seed(_ key: String, _ defaultText: String, _ path: WritableKeyPath<RunSettings, UInt64>, _ help: String) -> Setting {
+        nonisolated(unsafe) let path = path
+        return Setting(key: key, flag: nil, defaultText: defaultText, kind: .integer(0...(1 << 53)), help: help,
+                       apply: { s, v in s[keyPath: path] = UInt64(v.integer!) }, read: { .number(Double($0[keyPath: path] & (1 << 53 - 1))) })
+    }
+
+    /// A true/false setting stored at `path`.
+    static func boolean(_ key: String, flag: String? = nil, _ defaultText: String, _ path: WritableKeyPath<RunSettings, Bool>,
+                        _ help: String) -> Setting {
+        nonisolated(unsafe) let path = path
+        return Setting(key: key, flag: flag, defaultText: defaultText, kind: .boolean, help: help,
+                       apply: { s, v in s[keyPath: path] = v.boolean }, read: { .bool($0[keyPath: path]) })
+    }
+
     /// Every setting, in the order `config --print-defaults` shows them. Ranges are the documented limits: past
     /// them a value is either meaningless (a threshold above 1) or would exhaust memory (a million permutations).
     public static let all: [Setting] = [
-        Setting(key: "reader.max_line_bytes", flag: "max-line-bytes", defaultText: "8388608", kind: .integer(1...(1 << 40)),
-                help: "longer JSON/page lines are skipped with a message") { s, v in s.maxLineBytes = v.integer! },
-        Setting(key: "dedup.threshold", flag: "threshold", defaultText: "0.8", kind: .real(0...1, lowerOpen: true),
-                help: "Jaccard of shingle sets to the group's canonical brief") { s, v in s.dedup.threshold = v.real },
-        Setting(key: "dedup.shingle", flag: "shingle", defaultText: "word", kind: .choice(["word", "char"]),
-                help: "word | char") { s, v in
+        integer("reader.max_line_bytes", flag: "max-line-bytes", "8388608", 1...(1 << 40), \.maxLineBytes,
+                "longer JSON/page lines are skipped with a message"),
+        real("dedup.threshold", flag: "threshold", "0.8", 0...1, lowerOpen: true, \.dedup.threshold,
+             "Jaccard of shingle sets to the group's canonical brief"),
+        Setting(key: "dedup.shingle", flag: "shingle", defaultText: "word", kind: .choice(["word", "char"]), help: "word | char",
+                apply: { s, v in
                     let kind = ShingleConfig.Kind(rawValue: v.word)!
                     s.dedup.shingles = ShingleConfig(kind: kind, size: kind == .word ? 3 : 5)
-                },
-        Setting(key: "dedup.shingle_size", flag: "shingle-size", defaultText: "3", kind: .integer(1...64),
-                help: "words per shingle (char: bytes, default 5)") { s, v in s.dedup.shingles.size = v.integer! },
-        Setting(key: "dedup.permutations", flag: "permutations", defaultText: "128", kind: .integer(8...1024),
-                help: "MinHash signature length (multiple of 8)") { s, v in s.dedup.permutations = v.integer! },
-        Setting(key: "dedup.seed", flag: nil, defaultText: "1", kind: .integer(0...(1 << 53)),
-                help: "MinHash seed") { s, v in s.dedup.seed = UInt64(v.integer!) },
+                }, read: { .text($0.dedup.shingles.kind.rawValue) }),
+        integer("dedup.shingle_size", flag: "shingle-size", "3", 1...64, \.dedup.shingles.size, "words per shingle (char: bytes, default 5)"),
+        integer("dedup.permutations", flag: "permutations", "128", 8...1024, \.dedup.permutations, "MinHash signature length (multiple of 8)"),
+        seed("dedup.seed", "1", \.dedup.seed, "MinHash seed"),
         Setting(key: "dedup.bands", flag: nil, defaultText: "null", kind: .optionalInteger(1...1024),
-                help: "LSH bands; null = chosen from threshold and permutations") { s, v in
-                    s.dedup.lsh = v.integer.map { LSHParams(bands: $0, rows: s.dedup.lsh?.rows ?? 1) }
-                },
-        Setting(key: "dedup.rows", flag: nil, defaultText: "null", kind: .optionalInteger(1...1024),
-                help: "LSH rows per band (with bands)") { s, v in
-                    if let r = v.integer { s.dedup.lsh = LSHParams(bands: s.dedup.lsh?.bands ?? 1, rows: r) }
-                },
+                help: "LSH bands; null = chosen from threshold and permutations",
+                apply: { s, v in s.dedup.lsh = v.integer.map { LSHParams(bands: $0, rows: s.dedup.lsh?.rows ?? 1) } },
+                read: { $0.dedup.lsh.map { .number(Double($0.bands)) } ?? .null }),
+        Setting(key: "dedup.rows", flag: nil, defaultText: "null", kind: .optionalInteger(1...1024), help: "LSH rows per band (with bands)",
+                apply: { s, v in if let r = v.integer { s.dedup.lsh = LSHParams(bands: s.dedup.lsh?.bands ?? 1, rows: r) } },
+                read: { $0.dedup.lsh.map { .number(Double($0.rows)) } ?? .null }),
         Setting(key: "stories.method", flag: "story-method", defaultText: "events", kind: .choice(["events", "latent"]),
-                help: "events (time-windowed cosine, average linkage) | latent (0.1.0: SVD, smoothing)") { s, v in
-                    s.stories.method = StoryConfig.Method(rawValue: v.word)!
-                },
-        Setting(key: "stories.event_threshold", flag: "event-threshold", defaultText: "0.175", kind: .real(0...1, lowerOpen: true),
-                help: "events: merge while the average cosine is >= this") { s, v in s.stories.eventThreshold = Float(v.real) },
-        Setting(key: "stories.event_window_hours", flag: "event-window", defaultText: "36", kind: .real(0...87_600, lowerOpen: false),
-                help: "events: briefs further apart are never linked") { s, v in s.stories.eventWindowHours = v.real },
-        Setting(key: "stories.edge_floor", flag: nil, defaultText: "0.08", kind: .real(0...1, lowerOpen: false),
-                help: "events: cosines below this are not kept as edges") { s, v in s.stories.edgeFloor = Float(v.real) },
-        Setting(key: "stories.min_shared_terms", flag: nil, defaultText: "2", kind: .integer(1...10),
-                help: "events: distinct terms two briefs must share for an edge") { s, v in s.stories.minSharedTerms = v.integer! },
-        Setting(key: "stories.min_shared_terms_long", flag: nil, defaultText: "3", kind: .integer(1...10),
-                help: "events: the same for two briefs of 20+ distinct terms each") { s, v in s.stories.minSharedTermsLong = v.integer! },
-        Setting(key: "stories.edges_per_brief", flag: nil, defaultText: "100", kind: .integer(0...100_000),
-                help: "events: edges a brief keeps to earlier briefs, strongest first (0 = all)") { s, v in s.stories.eventEdgesPerBrief = v.integer! },
-        Setting(key: "stories.title_weight", flag: nil, defaultText: "1", kind: .integer(0...10),
-                help: "events: extra counts of each title word") { s, v in s.stories.titleWeight = v.integer! },
-        Setting(key: "stories.capital_boost", flag: nil, defaultText: "1", kind: .integer(0...10),
-                help: "events: extra counts per capitalised word") { s, v in s.stories.capitalBoost = v.integer! },
-        Setting(key: "stories.number_boost", flag: nil, defaultText: "1", kind: .integer(0...10),
-                help: "events: extra counts per number") { s, v in s.stories.numberBoost = v.integer! },
-        Setting(key: "stories.threshold", flag: "story-threshold", defaultText: "1.1", kind: .real(0...100, lowerOpen: true),
-                help: "latent: merge while length-corrected average similarity >= this") { s, v in s.stories.threshold = Float(v.real) },
-        Setting(key: "stories.dimensions", flag: "dimensions", defaultText: "null", kind: .optionalInteger(1...4096),
-                help: "SVD dimensions; null = 100·√(n/2500) clamped to 100…400") { s, v in s.stories.dimensions = v.integer },
-        Setting(key: "stories.power_iterations", flag: "power-iterations", defaultText: "null", kind: .optionalInteger(0...20),
-                help: "SVD power iterations; null = 3 up to 2,500 briefs, 0 from 10,000") { s, v in s.stories.powerIterations = v.integer },
-        Setting(key: "stories.neighbours", flag: nil, defaultText: "30", kind: .integer(1...1000),
-                help: "candidate neighbours per brief") { s, v in s.stories.neighbours = v.integer! },
-        Setting(key: "stories.approximate_above", flag: "approximate-above", defaultText: "50000", kind: .integer(0...(1 << 40)),
-                help: "canonical briefs above which the neighbour search is approximate") { s, v in s.stories.approximateAbove = v.integer! },
-        Setting(key: "stories.max_links", flag: nil, defaultText: "128", kind: .integer(0...1_000_000),
-                help: "candidate links a story keeps while it grows (0 = all)") { s, v in s.stories.maxLinks = v.integer! },
-        Setting(key: "stories.smoothing", flag: nil, defaultText: "3", kind: .integer(0...1000),
-                help: "nearest neighbours mixed into each vector") { s, v in s.stories.smoothing = v.integer! },
-        Setting(key: "stories.half_reliable_tokens", flag: nil, defaultText: "50", kind: .real(0...1_000_000, lowerOpen: false),
-                help: "distinct content tokens at which a text counts as half reliable") { s, v in s.stories.halfReliableTokens = Float(v.real) },
-        Setting(key: "stories.time_window_hours", flag: "time-window", defaultText: "48", kind: .real(0...87_600, lowerOpen: false),
-                help: "no time penalty within this gap") { s, v in s.stories.timeWindowHours = v.real },
-        Setting(key: "stories.time_decay_hours", flag: nil, defaultText: "48", kind: .real(0...87_600, lowerOpen: true),
-                help: "e-folding time of the penalty beyond the window") { s, v in s.stories.timeDecayHours = v.real },
-        Setting(key: "stories.seed", flag: nil, defaultText: "42", kind: .integer(0...(1 << 53)),
-                help: "SVD seed") { s, v in s.stories.seed = UInt64(v.integer!) },
-        Setting(key: "stories.bigrams", flag: "bigrams", defaultText: "false", kind: .boolean,
-                help: "word pairs as extra terms") { s, v in s.stories.bigrams = v.boolean },
-        Setting(key: "stories.name_boost", flag: "name-boost", defaultText: "0", kind: .real(0...100, lowerOpen: false),
-                help: "extra weight for capitalised names mid-sentence (0 = off)") { s, v in s.stories.nameBoost = Float(v.real) },
-        Setting(key: "stories.dateline_terms", flag: "dateline-terms", defaultText: "false", kind: .boolean,
-                help: "add the dateline place to the text clustered") { s, v in s.stories.datelineTerms = v.boolean },
+                help: "events (time-windowed cosine, average linkage) | latent (0.1.0: SVD, smoothing)",
+                apply: { s, v in s.stories.method = StoryConfig.Method(rawValue: v.word)! }, read: { .text($0.stories.method.rawValue) }),
+        real("stories.event_threshold", flag: "event-threshold", "0.175", 0...1, lowerOpen: true, \.stories.eventThreshold,
+             "events: merge while the average cosine is >= this"),
+        real("stories.event_window_hours", flag: "event-window", "36", 0...87_600, lowerOpen: false, \.stories.eventWindowHours,
+             "events: briefs further apart are never linked"),
+        real("stories.edge_floor", "0.08", 0...1, lowerOpen: false, \.stories.edgeFloor, "events: cosines below this are not kept as edges"),
+        integer("stories.min_shared_terms", "2", 1...10, \.stories.minSharedTerms, "events: distinct terms two briefs must share for an edge"),
+        integer("stories.min_shared_terms_long", "3", 1...10, \.stories.minSharedTermsLong,
+                "events: the same for two briefs of 20+ distinct terms each"),
+        integer("stories.edges_per_brief", "100", 0...100_000, \.stories.eventEdgesPerBrief,
+                "events: edges a brief keeps to earlier briefs, strongest first (0 = all)"),
+        integer("stories.title_weight", "1", 0...10, \.stories.titleWeight, "events: extra counts of each title word"),
+        integer("stories.capital_boost", "1", 0...10, \.stories.capitalBoost, "events: extra counts per capitalised word"),
+        integer("stories.number_boost", "1", 0...10, \.stories.numberBoost, "events: extra counts per number"),
+        real("stories.threshold", flag: "story-threshold", "1.1", 0...100, lowerOpen: true, \.stories.threshold,
+             "latent: merge while length-corrected average similarity >= this"),
+        optionalInteger("stories.dimensions", flag: "dimensions", 1...4096, \.stories.dimensions,
+                        "SVD dimensions; null = 100·√(n/2500) clamped to 100…400"),
+        optionalInteger("stories.power_iterations", flag: "power-iterations", 0...20, \.stories.powerIterations,
+                        "SVD power iterations; null = 3 up to 2,500 briefs, 0 from 10,000"),
+        integer("stories.neighbours", "30", 1...1000, \.stories.neighbours, "candidate neighbours per brief"),
+        integer("stories.approximate_above", flag: "approximate-above", "50000", 0...(1 << 40), \.stories.approximateAbove,
+                "canonical briefs above which the neighbour search is approximate"),
+        integer("stories.max_links", "128", 0...1_000_000, \.stories.maxLinks, "candidate links a story keeps while it grows (0 = all)"),
+        integer("stories.smoothing", "3", 0...1000, \.stories.smoothing, "nearest neighbours mixed into each vector"),
+        real("stories.half_reliable_tokens", "50", 0...1_000_000, lowerOpen: false, \.stories.halfReliableTokens,
+             "distinct content tokens at which a text counts as half reliable"),
+        real("stories.time_window_hours", flag: "time-window", "48", 0...87_600, lowerOpen: false, \.stories.timeWindowHours,
+             "no time penalty within this gap"),
+        real("stories.time_decay_hours", "48", 0...87_600, lowerOpen: true, \.stories.timeDecayHours,
+             "e-folding time of the penalty beyond the window"),
+        seed("stories.seed", "42", \.stories.seed, "SVD seed"),
+        boolean("stories.bigrams", flag: "bigrams", "false", \.stories.bigrams, "word pairs as extra terms"),
+        real("stories.name_boost", flag: "name-boost", "0", 0...100, lowerOpen: false, \.stories.nameBoost,
+             "extra weight for capitalised names mid-sentence (0 = off)"),
+        boolean("stories.dateline_terms", flag: "dateline-terms", "false", \.stories.datelineTerms, "add the dateline place to the text clustered"),
     ]
 
     /// The setting with this config key (`stories.smoothing`), flag (`story-threshold`) or, when only one section
@@ -260,41 +286,5 @@ extension RunSettings {
     }
 
     /// The current value of `setting`, as a config file would hold it.
-    public func value(of setting: Setting) -> SettingValue {
-        switch setting.key {
-        case "reader.max_line_bytes": return .number(Double(maxLineBytes))
-        case "dedup.threshold": return .number(dedup.threshold)
-        case "dedup.shingle": return .text(dedup.shingles.kind.rawValue)
-        case "dedup.shingle_size": return .number(Double(dedup.shingles.size))
-        case "dedup.permutations": return .number(Double(dedup.permutations))
-        case "dedup.seed": return .number(Double(dedup.seed & (1 << 53 - 1)))
-        case "dedup.bands": return dedup.lsh.map { .number(Double($0.bands)) } ?? .null
-        case "dedup.rows": return dedup.lsh.map { .number(Double($0.rows)) } ?? .null
-        case "stories.method": return .text(stories.method.rawValue)
-        case "stories.event_threshold": return .number(Double(stories.eventThreshold))
-        case "stories.event_window_hours": return .number(stories.eventWindowHours)
-        case "stories.edge_floor": return .number(Double(stories.edgeFloor))
-        case "stories.min_shared_terms": return .number(Double(stories.minSharedTerms))
-        case "stories.min_shared_terms_long": return .number(Double(stories.minSharedTermsLong))
-        case "stories.edges_per_brief": return .number(Double(stories.eventEdgesPerBrief))
-        case "stories.title_weight": return .number(Double(stories.titleWeight))
-        case "stories.capital_boost": return .number(Double(stories.capitalBoost))
-        case "stories.number_boost": return .number(Double(stories.numberBoost))
-        case "stories.threshold": return .number(Double(stories.threshold))
-        case "stories.dimensions": return stories.dimensions.map { .number(Double($0)) } ?? .null
-        case "stories.power_iterations": return stories.powerIterations.map { .number(Double($0)) } ?? .null
-        case "stories.neighbours": return .number(Double(stories.neighbours))
-        case "stories.approximate_above": return .number(Double(stories.approximateAbove))
-        case "stories.max_links": return .number(Double(stories.maxLinks))
-        case "stories.smoothing": return .number(Double(stories.smoothing))
-        case "stories.half_reliable_tokens": return .number(Double(stories.halfReliableTokens))
-        case "stories.time_window_hours": return .number(stories.timeWindowHours)
-        case "stories.time_decay_hours": return .number(stories.timeDecayHours)
-        case "stories.seed": return .number(Double(stories.seed & (1 << 53 - 1)))
-        case "stories.bigrams": return .bool(stories.bigrams)
-        case "stories.name_boost": return .number(Double(stories.nameBoost))
-        case "stories.dateline_terms": return .bool(stories.datelineTerms)
-        default: preconditionFailure("Setting.all and RunSettings.value(of:) disagree on \(setting.key)")
-        }
-    }
+    public func value(of setting: Setting) -> SettingValue { setting.read(self) }
 }
