@@ -349,7 +349,16 @@ import LinearAlgebra
         config.capitalBoost = 1
         config.numberBoost = 1
         let empty = TfidfModel(terms: [], hashes: [], idf: [], documentCount: 0, config: config)
-        let (pm, pr) = empty.extendingInParallel(texts)
+        let (pm, pr) = empty.extending(texts)
+        // The chunking never shows: one chunk gives the same model and rows, names boosted or not.
+        let (one, oneRows) = empty.extendingInChunks(texts, chunks: 1)
+        #expect(one.terms == pm.terms && one.idf == pm.idf && oneRows.columns == pr.columns && oneRows.values == pr.values)
+        var named = config
+        named.nameBoost = 1
+        let withNames = TfidfModel(terms: [], hashes: [], idf: [], documentCount: 0, config: named)
+        let (a, ar) = withNames.extendingInChunks(texts, chunks: 8), (b, br) = withNames.extendingInChunks(texts, chunks: 1)
+        #expect(a.terms == b.terms && ar.columns == br.columns && ar.values == br.values)
+        #expect(ar.values != pr.values, "the name boost changes the weights")
         // The sequential path, forced by extending in two halves below the parallel size each.
         var sequential = empty
         var rows: [SparseRows] = []

@@ -85,71 +85,45 @@ public struct TfidfModel: Sendable {
     /// empty model extended; a night labels its stories through the stored model extended, so that a story that
     /// began after the fit can be named by its new terms.
     public func extending(_ texts: [String]) -> (model: TfidfModel, rows: SparseRows) {
-        if texts.count >= Self.parallelTexts && config.nameBoost == 0 { return extendingInParallel(texts) }
-        var columnOf = self.columnOf
-        var terms = self.terms
-        let known = terms.count
-        var newDF: [Int] = []
-        var docs = [[(Int32, Int32)]]()
-        var boosted = [Set<Int32>]()
-        docs.reserveCapacity(texts.count)
-        var ids: [Int32] = []
-        for text in texts {
-            ids.removeAll(keepingCapacity: true)
-            let names = config.nameBoost > 0 ? Self.nameHashes(text) : []
-            var named = Set<Int32>()
-            Self.forEachTerm(text, config: config, stop: stopHashes) { h, term, isName in
-                let c: Int32
-                if let column = columnOf[h] {
-                    c = column
-                } else {
-                    c = Int32(terms.count)
-                    columnOf[h] = c
-                    terms.append(term())
-                    newDF.append(0)
-                }
-                ids.append(c)
-                if isName(names) { named.insert(c) }
-            }
-            let counts = TfidfModel.countRuns(&ids)
-            for (c, _) in counts where Int(c) >= known { newDF[Int(c) - known] += 1 }
-            docs.append(counts)
-            boosted.append(named)
-        }
-        let n = Double(documentCount + texts.count)
-        let model = TfidfModel(terms: terms, idf: idf + newDF.map { Float(log((1 + n) / (1 + Double($0))) + 1) },
-                               documentCount: documentCount + texts.count, config: config, columnOf: columnOf, stopHashes: stopHashes)
-        return (model, model.rows(docs, boosted: boosted))
+        extendingInChunks(texts, chunks: texts.count >= Self.parallelTexts ? ProcessInfo.processInfo.activeProcessorCount * 4 : 1)
     }
 
     /// Texts from which `extending` tokenises on all cores.
     static let parallelTexts = 4096
 
-    /// `extending` with the tokenising, boosting and hashing done in chunks on all cores; columns are then assigned
-    /// in text order, one text after another, so the model and rows are exactly the sequential ones (tested).
-    func extendingInParallel(_ texts: [String]) -> (model: TfidfModel, rows: SparseRows) {
-        let chunks = ProcessInfo.processInfo.activeProcessorCount * 4
-        // Per chunk: each text's term hashes (repeated for counts and boosts), and the text of every hash met.
+    /// `extending` with the tokenising, boosting and hashing done in `chunks` on all cores; columns are then assigned
+    /// in text order, one text after another, so the model and rows do not depend on the chunking (tested).
+    func extendingInChunks(_ texts: [String], chunks: Int) -> (model: TfidfModel, rows: SparseRows) {
+        // Per chunk: each text's term hashes (repeated for counts and boosts) and the hashes it writes as names, and
+        // the text of every hash the model does not know yet.
         var hashes = [[[UInt64]]](repeating: [], count: chunks)
+        var namedHashes = [[Set<UInt64>]](repeating: [], count: chunks)
         var spelled = [[UInt64: String]](repeating: [:], count: chunks)
         let known = columnOf
         hashes.withUnsafeMutableBufferPointer { hashes in
-            spelled.withUnsafeMutableBufferPointer { spelled in
-                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                    let first = texts.count * chunk / chunks, last = texts.count * (chunk + 1) / chunks
-                    var out: [[UInt64]] = []
-                    out.reserveCapacity(last - first)
-                    var words: [UInt64: String] = [:]
-                    for t in first..<last {
-                        var list: [UInt64] = []
-                        Self.forEachTerm(texts[t], config: config, stop: stopHashes) { h, term, _ in
-                            list.append(h)
-                            if known[h] == nil && words[h] == nil { words[h] = term() }
+            namedHashes.withUnsafeMutableBufferPointer { namedHashes in
+                spelled.withUnsafeMutableBufferPointer { spelled in
+                    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                        let first = texts.count * chunk / chunks, last = texts.count * (chunk + 1) / chunks
+                        var out: [[UInt64]] = [], named: [Set<UInt64>] = []
+                        out.reserveCapacity(last - first)
+                        var words: [UInt64: String] = [:]
+                        for t in first..<last {
+                            var list: [UInt64] = []
+                            var nameSet = Set<UInt64>()
+                            let names = config.nameBoost > 0 ? Self.nameHashes(texts[t]) : []
+                            Self.forEachTerm(texts[t], config: config, stop: stopHashes) { h, term, isName in
+                                list.append(h)
+                                if known[h] == nil && words[h] == nil { words[h] = term() }
+                                if isName(names) { nameSet.insert(h) }
+                            }
+                            out.append(list)
+                            named.append(nameSet)
                         }
-                        out.append(list)
+                        hashes[chunk] = out
+                        namedHashes[chunk] = named
+                        spelled[chunk] = words
                     }
-                    hashes[chunk] = out
-                    spelled[chunk] = words
                 }
             }
         }
@@ -158,10 +132,12 @@ public struct TfidfModel: Sendable {
         let knownCount = terms.count
         var newDF: [Int] = []
         var docs = [[(Int32, Int32)]]()
+        var boosted = [Set<Int32>]()
         docs.reserveCapacity(texts.count)
+        boosted.reserveCapacity(texts.count)
         var ids: [Int32] = []
         for chunk in 0..<chunks {
-            for list in hashes[chunk] {
+            for (list, names) in zip(hashes[chunk], namedHashes[chunk]) {
                 ids.removeAll(keepingCapacity: true)
                 for h in list {
                     if let column = columnOf[h] {
@@ -177,13 +153,14 @@ public struct TfidfModel: Sendable {
                 let counts = TfidfModel.countRuns(&ids)
                 for (c, _) in counts where Int(c) >= knownCount { newDF[Int(c) - knownCount] += 1 }
                 docs.append(counts)
+                boosted.append(Set(names.map { columnOf[$0]! }))
             }
             hashes[chunk] = []
         }
         let n = Double(documentCount + texts.count)
         let model = TfidfModel(terms: terms, idf: idf + newDF.map { Float(log((1 + n) / (1 + Double($0))) + 1) },
                                documentCount: documentCount + texts.count, config: config, columnOf: columnOf, stopHashes: stopHashes)
-        return (model, model.rows(docs, boosted: Array(repeating: [], count: texts.count)))
+        return (model, model.rows(docs, boosted: boosted))
     }
 
     /// TF-IDF rows of new texts weighed as a refit on them would, as far as a fixed model can: terms the model never
