@@ -7,7 +7,7 @@
 # belong to their publishers); LABELS_DIR holds labels-day-2019-05-12.jsonl, labels-middle-east-apr-jun.jsonl and
 # score.py (default ../shared/data/nl-news-2019). Needs a release build (bash .ci/quickstart). Prints one line per
 # measurement: event and thread B-cubed for the day alone, the day inside the stream, the Middle East items inside
-# the stream, ECB+ and UCI (eval), the stream run's wall time and scikit-learn's TfidfVectorizer on the same file.
+# the stream (the stories, then the report's threads), ECB+ and UCI (eval; UCI also at the thread level), the stream run's wall time and scikit-learn's TfidfVectorizer on the same file.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$here/../.."
@@ -31,6 +31,10 @@ with open(sys.argv[3], "w") as w:
 PY
 
 score() { python3 "$labels/score.py" "$1" "$2" | python3 -c "import json,sys; d=json.load(sys.stdin); print('event B3 P/R/F1 %.3f/%.3f/%.3f  thread %.3f/%.3f/%.3f' % tuple(d[l][k] for l in ('event','thread') for k in ('b3_p','b3_r','b3_f1')))"; }
+# The report's threads against the thread labels (and, for the Middle East, how the Gulf crisis spreads over them).
+threads() { python3 "$labels/score.py" --pred threads "$@" | python3 -c "
+import json,sys; d=json.load(sys.stdin); t=d['thread']; g=d.get('th:gulf-crisis-2019')
+print('threads: thread B3 P/R/F1 %.3f/%.3f/%.3f' % (t['b3_p'], t['b3_r'], t['b3_f1']) + ('  gulf crisis: largest thread %.3f of its items, purity %.3f' % (g['largest_share'], g['largest_purity']) if g else ''))"; }
 
 "$bin" run "$out/day.jsonl" --format json -o "$out/day.json" -q "${flags[@]}" || true
 echo "day alone (751):          $(score "$out/day.json" "$day")"
@@ -38,7 +42,9 @@ start=$(date +%s.%N)
 "$bin" run "$corpus" --format json -o "$out/stream.json" -q "${flags[@]}" || true
 stream_s=$(python3 -c "import time; print('%.1f' % (time.time() - $start))")
 echo "day inside the stream:    $(score "$out/stream.json" "$day")"
+echo "                          $(threads "$out/stream.json" "$day")"
 echo "Middle East in the stream: $(score "$out/stream.json" "$me")"
+echo "                          $(threads "$out/stream.json" "$me" th:gulf-crisis-2019)"
 python3 - "$out/stream.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1])); s = d["stories"]
@@ -48,6 +54,7 @@ PY
 for set in ecbplus uci-news-dev; do
   printf '%-26s' "$set:"; "$bin" eval "$root/Data/$set/corpus.jsonl" --labels "$root/Data/$set/labels.jsonl" "${flags[@]}" | sed -n 2p
 done
+printf '%-26s' "uci-news-dev threads:"; "$bin" eval "$root/Data/uci-news-dev/corpus.jsonl" --labels "$root/Data/uci-news-dev/labels.jsonl" --level thread "${flags[@]}" | sed -n 2p
 echo "stream run: $stream_s s (timings: $(python3 -c "import json; t=json.load(open('$out/stream.json'))['meta']['timings']; print(', '.join('%s %.1f' % kv for kv in t.items()))"))"
 if [ -z "${SKIP_SKLEARN:-}" ]; then
   venv="$root/Benchmarks/peers/.venv"

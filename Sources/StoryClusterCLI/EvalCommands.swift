@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import StoryCluster
 
+extension ScoredLevel: ExpressibleByArgument {}
+
 extension LabelField: ExpressibleByArgument {
     public init?(argument: String) { self.init(rawValue: argument) }
 }
@@ -24,6 +26,9 @@ struct Eval: ParsableCommand {
     @Option(help: "Label field: dup scores duplicate groups; any other (story, event, thread, your own) scores the stories.")
     var field: LabelField = .story
 
+    @Option(help: "Which grouping is scored: event (the stories) or thread (the threads they belong to).")
+    var level: ScoredLevel = .event
+
     @Option(name: .shortAndLong, help: "Output format: text or json.")
     var format: OutputFormat = .text
 
@@ -33,7 +38,7 @@ struct Eval: ParsableCommand {
     func run() throws {
         let gold = try loadLabels(labels, field: field)
         let report = try runPipeline(corpusOptions, settingsOptions).1
-        let evaluation = Evaluation(report, labels: gold, field: field)
+        let evaluation = Evaluation(report, labels: gold, field: field, level: level)
         switch format {
         case .json: try Console.out(String(decoding: evaluation.json(worst: worst), as: UTF8.self))
         case .text: try Console.out(evaluation.text(worst: worst))
@@ -47,7 +52,8 @@ struct Tune: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Sweep the main threshold against your labels and print the score curve.",
         discussion: """
-            Without --sweep: --field dup sweeps the duplicate threshold, any other field the story threshold. \
+            Without --sweep: --field dup sweeps the duplicate threshold, --level thread the thread threshold, any other \
+            field the story threshold. \
             --sweep KEY=V1,V2,… or KEY=LO:HI:STEP (KEY a setting of config --print-defaults, or its flag) may be \
             given several times: every combination is run.
             """)
@@ -61,6 +67,9 @@ struct Tune: ParsableCommand {
     @Option(help: "Label field: dup scores duplicate groups; any other (story, event, thread, your own) scores the stories.")
     var field: LabelField = .story
 
+    @Option(help: "Which grouping is scored: event (the stories) or thread (the threads they belong to).")
+    var level: ScoredLevel = .event
+
     @Option(help: "A setting and the values to try: KEY=V1,V2,… or KEY=LO:HI:STEP (repeatable: every combination runs).")
     var sweep: [String] = []
 
@@ -68,8 +77,8 @@ struct Tune: ParsableCommand {
         let gold = try loadLabels(labels, field: field)
         let base = try corpusOptions.settings(settingsOptions)
         let corpus = try corpusOptions.read(base)
-        let grid = sweep.isEmpty ? [try Pipeline(settings: base).defaultSweep(for: field)] : try sweep.map(Pipeline.sweepAxis)
-        let points = try Pipeline(settings: base).sweep(grid, corpusPath: corpusOptions.corpus, corpus: corpus, labels: gold, field: field)
+        let grid = sweep.isEmpty ? [try Pipeline(settings: base).defaultSweep(for: field, level: level)] : try sweep.map(Pipeline.sweepAxis)
+        let points = try Pipeline(settings: base).sweep(grid, corpusPath: corpusOptions.corpus, corpus: corpus, labels: gold, field: field, level: level)
         let keys = grid.map { $0.0.key }
         let defaults = grid.map { SettingValueText(base.value(of: $0.0)) }
         try Console.out(TuningReport.text(points, keys: keys, defaults: defaults))

@@ -87,6 +87,7 @@ struct SettingsOptions: ParsableArguments {
     @Option(help: settingHelp("story-method")) var storyMethod: String?
     @Option(help: settingHelp("event-threshold")) var eventThreshold: String?
     @Option(help: settingHelp("event-window")) var eventWindow: String?
+    @Option(help: settingHelp("thread-threshold")) var threadThreshold: String?
     @Option(help: settingHelp("story-threshold")) var storyThreshold: String?
     @Option(help: settingHelp("dimensions")) var dimensions: String?
     @Option(help: settingHelp("power-iterations")) var powerIterations: String?
@@ -107,6 +108,7 @@ struct SettingsOptions: ParsableArguments {
         raw["story-method"] = storyMethod.map(SettingValue.text)
         raw["event-threshold"] = eventThreshold.map(SettingValue.text)
         raw["event-window"] = eventWindow.map(SettingValue.text)
+        raw["thread-threshold"] = threadThreshold.map(SettingValue.text)
         raw["story-threshold"] = storyThreshold.map(SettingValue.text)
         raw["dimensions"] = dimensions.map(SettingValue.text)
         raw["power-iterations"] = powerIterations.map(SettingValue.text)

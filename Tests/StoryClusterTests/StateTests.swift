@@ -130,6 +130,46 @@ import Testing
         #expect(full.dedup.groups.count == Self.groupMap(canonical).count)
     }
 
+    @Test func threadsAreStoredAndKeepTheirIdsAcrossNights() throws {
+        // Night 1: the seed page (the strike and the drone attack are unrelated there) and one extra brief. Night 2
+        // brings the later crawls (append path): the two events become one thread. Night 3 forgets the extra file
+        // (full path, threads found afresh): the thread keeps its id.
+        let dir = Fixtures.tempDir()
+        let state = dir.appendingPathComponent("state.sqlite")
+        let corpus = dir.appendingPathComponent("corpus")
+        try FileManager.default.createDirectory(at: corpus, withIntermediateDirectories: true)
+        let sample = Fixtures.root.appendingPathComponent("Data/sample")
+        let pages = try FileManager.default.contentsOfDirectory(atPath: sample.path).sorted()
+        try FileManager.default.copyItem(at: sample.appendingPathComponent(pages[0]), to: corpus.appendingPathComponent(pages[0]))
+        _ = Fixtures.write(#"{"id": "extra-1", "text": "Windmolenpark bij Urk levert voor het eerst stroom aan het net", "published": "2026-11-24T09:00:00Z"}"# + "\n",
+                           "extra.jsonl", in: corpus)
+        func threadOf(_ report: RunReport, _ dateline: String) -> (story: String, thread: String)? {
+            let b = report.corpus.briefs
+            return b.indices.first { b[$0].dateline == dateline }.map {
+                let s = report.stories.stories[report.stories.storyOf[$0]]
+                return (s.id, s.thread)
+            }
+        }
+        let (first, _) = try Self.run(corpus, state: state)
+        let t1 = try #require(threadOf(first, "TAMPA")), r1 = try #require(threadOf(first, "RIYAD"))
+        #expect(t1.thread != r1.thread)
+        for name in pages.dropFirst() { try FileManager.default.copyItem(at: sample.appendingPathComponent(name), to: corpus.appendingPathComponent(name)) }
+        let (second, delta2) = try Self.run(corpus, state: state, sinceLast: true)
+        #expect(delta2.path == .append)
+        let t2 = try #require(threadOf(second, "TAMPA")), r2 = try #require(threadOf(second, "RIYAD"))
+        #expect(t2.story == t1.story && r2.story == r1.story && t2.thread == r2.thread)
+        func storedThread(_ story: String) throws -> String? {
+            try StateStore(path: state.path).db.read { try String.fetchOne($0, sql: "SELECT thread FROM stories WHERE id = ?", arguments: [story]) }
+        }
+        #expect(try storedThread(t2.story) == t2.thread && storedThread(r2.story) == t2.thread)
+        try FileManager.default.removeItem(at: corpus.appendingPathComponent("extra.jsonl"))
+        let (third, delta3) = try Self.run(corpus, state: state, forgetMissing: true)
+        #expect(delta3.path == .full)
+        let t3 = try #require(threadOf(third, "TAMPA")), r3 = try #require(threadOf(third, "RIYAD"))
+        #expect(t3.thread == t2.thread && r3.thread == t2.thread)
+        #expect(third.stories.threads.filter { $0.id == t2.thread }.first?.stories.count == 2)
+    }
+
     /// The stored model's fit size and briefs placed since, and per story its vector's size, or nil without a model.
     static func storyModel(_ state: URL) throws -> (fitted: Int, folded: Int, sizes: [String: Int])? {
         let store = try StateStore(path: state.path)
@@ -332,7 +372,8 @@ import Testing
             ALTER TABLE runs DROP COLUMN dedup_settings; ALTER TABLE runs DROP COLUMN brief_rowid_max;
             CREATE TABLE terms (term TEXT PRIMARY KEY, df INTEGER NOT NULL); DROP TABLE story_model; DROP TABLE story_basis; DROP TABLE story_basis_rows;
             DROP TABLE story_vectors; DROP TABLE band_recent;
-            DELETE FROM grdb_migrations WHERE identifier IN ('v2', 'v3', 'v4'); PRAGMA user_version = 1;
+            DROP INDEX stories_thread; ALTER TABLE stories DROP COLUMN thread;
+            DELETE FROM grdb_migrations WHERE identifier IN ('v2', 'v3', 'v4', 'v5'); PRAGMA user_version = 1;
             """)
         #expect(try Self.bandIndexIsConsistent(state))  // opening migrates: the band index is refilled
         let version = try StateStore(path: state.path).db.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") }

@@ -337,6 +337,131 @@ import LinearAlgebra
     }
 }
 
+@Suite struct CommonTermTests {
+    /// 60 briefs within one window, all sharing column 0 (a common word); pairs 2k, 2k+1 also share two rare terms.
+    static func stream() -> (SparseRows, [Double?]) {
+        var list: [[(Int32, Float)]] = []
+        for i in 0..<60 { list.append([(0, 1), (Int32(1 + i / 2), 2), (Int32(100 + i / 2), 1), (Int32(200 + i), 0.5)]) }
+        return (EventLinkageTests.rows(list, columns: 300), (0..<60).map { Double($0) / 10 })
+    }
+
+    func edges(_ g: EventLinkage.Graph) -> [String: Float] {
+        var out: [String: Float] = [:]
+        for a in 0..<(g.start.count - 1) { for e in g.start[a]..<g.start[a + 1] where Int(g.target[e]) > a { out["\(a)-\(g.target[e])"] = g.weight[e] } }
+        return out
+    }
+
+    @Test func aCapAboveEveryTermsCountChangesNothing() {
+        let (rows, hours) = Self.stream()
+        var linkage = EventLinkage(threshold: 0.2, windowHours: 36, edgeFloor: 0.05)
+        linkage.minSharedTerms = 1
+        let all = linkage.graph(rows, hours: hours)
+        linkage.commonTermBriefs = 60
+        let capped = linkage.graph(rows, hours: hours)
+        #expect(capped.commonTermSkips == 0 && edges(capped) == edges(all))
+        // Uncapped, the common word links every pair (cosine 1/7.25 ≈ 0.14 ≥ 0.05).
+        #expect(all.edgeCount == 60 * 59 / 2)
+    }
+
+    @Test func aCommonTermProposesNoPairsButKeepsItsShareOfTheCosine() {
+        let (rows, hours) = Self.stream()
+        var linkage = EventLinkage(threshold: 0.2, windowHours: 36, edgeFloor: 0.05)
+        linkage.minSharedTerms = 1
+        let all = edges(linkage.graph(rows, hours: hours))
+        linkage.commonTermBriefs = 10
+        let g = linkage.graph(rows, hours: hours)
+        let capped = edges(g)
+        #expect(g.commonTermSkips > 0)
+        // Once more than 10 earlier briefs hold the common word, only pairs sharing rare terms are candidates, with
+        // the cosine they had before; the first 11 briefs still meet through it.
+        for (key, w) in capped {
+            let pair = key.split(separator: "-").map { Int($0)! }
+            #expect(pair[1] <= 10 || (pair[0] % 2 == 0 && pair[1] == pair[0] + 1), "\(key)")
+            #expect(abs(w - all[key]!) < 1e-6, "\(key)")
+        }
+        #expect((0..<30).allSatisfy { capped["\(2 * $0)-\(2 * $0 + 1)"] != nil })
+        #expect(capped.count == 11 * 10 / 2 + 25)
+    }
+}
+
+@Suite struct ThreadTests {
+    /// Briefs over three weeks: a running story (a strait, its navy and tankers) whose events each share names with
+    /// the one before, and one-off items on other subjects in between.
+    static func briefs() -> [Brief] {
+        let thread = [
+            "Tanker seized near Hormuz strait by Iranian navy, crew of tanker held in Bandar Abbas",
+            "Iranian navy releases crew of seized Hormuz tanker after talks with Britain in Bandar Abbas",
+            "Britain sends warship to Hormuz strait to escort tankers past the Iranian navy",
+            "Second British warship reaches Hormuz strait, tankers escorted past Iranian navy patrols",
+            "Iranian navy drill in Hormuz strait as British warships escort tankers",
+        ]
+        let others = [
+            "Dutch farmers protest nitrogen rules with tractors on the A12 motorway near Utrecht",
+            "Ajax wins the Eredivisie title after beating De Graafschap in Doetinchem",
+            "Fire destroys historic windmill in Kinderdijk overnight, firefighters save the mill house",
+            "KLM cancels flights at Schiphol after fuel supply failure at the airport",
+            "Rotterdam port records busiest container month as terminals expand capacity",
+        ]
+        let start = Date(timeIntervalSince1970: 1_560_000_000)
+        var out: [Brief] = []
+        for (k, t) in thread.enumerated() {
+            out.append(Brief(id: "t\(k)", source: "t", line: k + 1, published: start.addingTimeInterval(Double(k) * 4 * 86_400), text: t))
+        }
+        for (k, t) in others.enumerated() {
+            out.append(Brief(id: "o\(k)", source: "o", line: k + 1, published: start.addingTimeInterval(Double(k) * 4 * 86_400 + 7200), text: t))
+        }
+        return out
+    }
+
+    @Test func aRunningStoryOverWeeksIsOneThreadAndOneOffsStayAlone() throws {
+        let briefs = Self.briefs()
+        let result = try StoryClusterer().run(briefs, dedup: Deduplicator().run(briefs))
+        let threadOf = { (id: String) in result.stories[result.storyOf[briefs.firstIndex { $0.id == id }!]].thread }
+        // The first and last events are 16 days apart and share only some names: one thread through the ones between.
+        #expect(Set((0..<5).map { threadOf("t\($0)") }).count == 1)
+        #expect(Set((0..<5).map { threadOf("o\($0)") }).count == 5 && !(0..<5).contains { threadOf("o\($0)") == threadOf("t0") })
+        // Every story is in exactly one thread, and the thread lists it.
+        for s in result.stories {
+            #expect(result.threads.filter { $0.stories.contains(s.id) }.map(\.id) == [s.thread])
+        }
+        // With a 5-day window only neighbouring events meet: averaged over the pairs in one window they still make
+        // one thread; averaged over every pair (as events are), the early and late ones dilute it and it splits.
+        var linkage = ThreadLinkage(threshold: 0.1, windowHours: 120, edgeFloor: 0.1)
+        let (_, rows) = TfidfModel.fit(briefs.map(\.text))
+        let hours = briefs.map { $0.published!.timeIntervalSince1970 / 3600 }
+        #expect(Set(linkage.threads(rows, events: Array(0..<10), hours: hours)[0..<5]).count == 1)
+        linkage.average = .allPairs
+        #expect(Set(linkage.threads(rows, events: Array(0..<10), hours: hours)[0..<5]).count > 1)
+    }
+
+    @Test func theSamplesStrikeAndDroneAttackShareAThreadAndEvalScoresThreads() throws {
+        // The mission's example: CENTCOM strikes on Iranian targets and the drone attack on the US embassy in Riyadh
+        // are two events of one running story once the later crawls are read.
+        let corpus = try CorpusReader().read(Fixtures.root.appendingPathComponent("Data/sample").path)
+        let report = try Pipeline().run(corpusPath: "Data/sample", corpus: corpus, readSeconds: 0)
+        let briefs = report.corpus.briefs
+        func story(_ dateline: String) -> Story? {
+            briefs.indices.first { briefs[$0].dateline == dateline }.map { report.stories.stories[report.stories.storyOf[$0]] }
+        }
+        let tampa = try #require(story("TAMPA")), riyad = try #require(story("RIYAD"))
+        #expect(tampa.id != riyad.id && tampa.thread == riyad.thread)
+        #expect(report.stories.threads.filter { $0.stories.count > 1 }.count == 1)
+        // Labels that make the two one thread score 1.0 at the thread level and less at the event level.
+        let labels = briefs.indices.map { i in
+            let id = report.stories.stories[report.stories.storyOf[i]].id
+            return (briefs[i].id, [tampa.id, riyad.id].contains(id) ? "iran" : id)
+        }
+        let gold = GoldLabels(labelOf: Dictionary(uniqueKeysWithValues: labels))
+        #expect(Evaluation(report, labels: gold, field: .story, level: .thread).scores.bcubed.f1 > 0.999)
+        #expect(Evaluation(report, labels: gold, field: .story, level: .event).scores.bcubed.f1 < 0.99)
+        // Threads off: every story its own thread.
+        var settings = RunSettings()
+        settings.stories.threads = false
+        let off = try Pipeline(settings: settings).run(corpusPath: "Data/sample", corpus: corpus, readSeconds: 0)
+        #expect(off.stories.threads.count == off.stories.stories.count)
+    }
+}
+
 /// The parallel TF-IDF fit is the sequential one, term for term and value for value.
 @Suite struct ParallelTfidfTests {
     @Test func parallelFitEqualsTheSequentialFit() throws {

@@ -25,6 +25,25 @@ public struct EventLinkage: Sendable {
     /// graph at n × this many edges whatever the arrival rate: within a window edges grow with the square of the
     /// briefs per day (1M generated briefs in 30 days: over 20 GB without it).
     public var maxEdgesPerBrief = 0
+    /// A term found in more than this many earlier briefs of a brief's window proposes no candidates for it (0 = no
+    /// limit); candidates found through its other terms still get their exact cosine. On a real stream no term comes
+    /// near (see `Cluster/README.md`); on a crawl of 33k briefs a day the walk over such lists is quadratic in the
+    /// briefs per window.
+    public var commonTermBriefs = 0
+    /// What a cluster pair's summed similarity is divided by.
+    public var average = Average.allPairs
+
+    /// The denominator of the linkage score.
+    public enum Average: Sendable {
+        /// |A|·|B|: a pair without an edge counts 0, so a cluster grows only where most members agree (events).
+        case allPairs
+        /// The pairs that have an edge: a long running story whose early and late parts never meet in one window
+        /// can still be one cluster (threads), at the price of chaining.
+        case linkedPairs
+        /// The pairs within `windowHours` of each other (the pairs that could have an edge): a pair in one window
+        /// without an edge counts 0, pairs too far apart to compare do not count.
+        case windowPairs
+    }
 
     /// Creates the linkage.
     public init(threshold: Float, windowHours: Double, edgeFloor: Float) {
@@ -43,6 +62,8 @@ public struct EventLinkage: Sendable {
         public var weight: [Float]
         /// Number of undirected edges.
         public var edgeCount: Int { target.count / 2 }
+        /// Postings walks skipped because the term was in more than `commonTermBriefs` briefs of the window.
+        public var commonTermSkips = 0
     }
 
     /// All pairs within the time window whose cosine is at least `edgeFloor`, by an inverted index swept in time
@@ -77,6 +98,8 @@ public struct EventLinkage: Sendable {
         // window is found in each posting list by a cursor that only moves forward within the chunk.
         let chunks = n < 4096 ? 1 : ProcessInfo.processInfo.activeProcessorCount * 4
         var parts = [[(Int32, Int32, Float)]](repeating: [], count: chunks)
+        var skips = [Int](repeating: 0, count: chunks)
+        let common = commonTermBriefs
         let floor = edgeFloor, minShared = minSharedTerms, minSharedLong = max(minSharedTerms, minSharedTermsLong)
         let perBrief = maxEdgesPerBrief, short = shortTerms
         rows.rowStart.withUnsafeBufferPointer { rowStart in
@@ -87,12 +110,19 @@ public struct EventLinkage: Sendable {
         postingWeight.withUnsafeBufferPointer { postingWeight in
         time.withUnsafeBufferPointer { time in
         parts.withUnsafeMutableBufferPointer { parts in
+        skips.withUnsafeMutableBufferPointer { skips in
             DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
                 let first = n * chunk / chunks, last = n * (chunk + 1) / chunks
                 var accumulator = [Float](repeating: 0, count: n)
                 var shared = [Int32](repeating: 0, count: n)
                 var touched: [Int32] = []
                 var cursor = [Int](repeating: -1, count: rows.columnCount)
+                // First entry of each term's list inside the current row's window; moves forward like `cursor`.
+                var low = [Int](repeating: -1, count: common > 0 ? rows.columnCount : 0)
+                // This row's terms too common to walk, as (column, weight), and their weights by column.
+                var busy: [(Int, Float)] = []
+                var busyWeight = [Float](repeating: 0, count: common > 0 ? rows.columnCount : 0)
+                var skipped = 0
                 var out: [(Int32, Int32, Float)] = []
                 for p in first..<last {
                     let i = order[p]
@@ -109,6 +139,23 @@ public struct EventLinkage: Sendable {
                             own = l
                         }
                         cursor[c] = own + 1
+                        if common > 0 {
+                            var l = low[c]
+                            if l < 0 {
+                                var h = own
+                                l = postingStart[c]
+                                while l < h { let m = (l + h) / 2; if time[Int(postingRow[m])] < lo { l = m + 1 } else { h = m } }
+                            } else {
+                                while l < own && time[Int(postingRow[l])] < lo { l += 1 }
+                            }
+                            low[c] = l
+                            if own - l > common {
+                                busy.append((c, w))
+                                busyWeight[c] = w
+                                skipped += 1
+                                continue
+                            }
+                        }
                         var e = own - 1
                         while e >= postingStart[c] {
                             let q = Int(postingRow[e])
@@ -123,10 +170,16 @@ public struct EventLinkage: Sendable {
                     }
                     let before = out.count
                     for q in touched {
-                        let s = accumulator[Int(q)]
                         let j = order[Int(q)]
+                        var s = accumulator[Int(q)]
                         let long = rowStart[i + 1] - rowStart[i] >= short && rowStart[j + 1] - rowStart[j] >= short
+                        // A candidate must pass on its uncommon terms alone (completing every candidate's cosine
+                        // cost more than the walks saved: generated 100k at 33k a day, 285 s against 32 s); the
+                        // edge it gets carries the exact cosine.
                         if s >= floor && Int(shared[Int(q)]) >= (long ? minSharedLong : minShared) {
+                            if !busy.isEmpty {
+                                for k in rowStart[j]..<rowStart[j + 1] { s += busyWeight[Int(columns[k])] * values[k] }
+                            }
                             out.append((Int32(j), Int32(i), s))
                         }
                         accumulator[Int(q)] = 0
@@ -139,9 +192,13 @@ public struct EventLinkage: Sendable {
                         out.append(contentsOf: kept)
                     }
                     touched.removeAll(keepingCapacity: true)
+                    for (c, _) in busy { busyWeight[c] = 0 }
+                    busy.removeAll(keepingCapacity: true)
                 }
                 parts[chunk] = out
+                skips[chunk] = skipped
             }
+        }
         }
         }
         }
@@ -163,7 +220,7 @@ public struct EventLinkage: Sendable {
                 target[next[Int(b)]] = a; weight[next[Int(b)]] = s; next[Int(b)] += 1
             }
         }
-        return Graph(start: start, target: target, weight: weight)
+        return Graph(start: start, target: target, weight: weight, commonTermSkips: skips.reduce(0, +))
     }
 
     /// Best-first average linkage over `graph`: score(A, B) = Σ s_ij / (|A|·|B|) over edges between A and B (a pair
@@ -173,19 +230,22 @@ public struct EventLinkage: Sendable {
     /// With `initial` (a label per row, −1 = none), rows sharing a label start as one anchored cluster; two anchored
     /// clusters never merge, so a cluster holds at most one anchor (a nightly run's stored story).
     /// - Returns: per row, the smallest row index of its cluster.
-    public func cluster(_ n: Int, graph: Graph, initial: [Int]? = nil) -> [Int] {
+    public func cluster(_ n: Int, graph: Graph, initial: [Int]? = nil, hours: [Double?]? = nil) -> [Int] {
         var parent = Array(0..<n)
+        // Each cluster's member times, sorted, for `windowPairs`.
+        var times: [[Double]] = average == .windowPairs ? (0..<n).map { [hours?[$0] ?? 0] } : []
+        let window = windowHours
         var size = [Int](repeating: 1, count: n)
         var anchored = [Bool](repeating: false, count: n)
-        // Each cluster's links as (neighbour, summed similarity) sorted by neighbour: merging two is a linear merge,
-        // and a lookup a binary search (a Dictionary per cluster cost 3× more at 112k briefs).
-        var links = [[(Int32, Float)]](repeating: [], count: n)
+        // Each cluster's links as (neighbour, summed similarity, edges) sorted by neighbour: merging two is a linear
+        // merge, and a lookup a binary search (a Dictionary per cluster cost 3× more at 112k briefs).
+        var links = [[(Int32, Float, Int32)]](repeating: [], count: n)
         for i in 0..<n {
-            var row = (graph.start[i]..<graph.start[i + 1]).map { (graph.target[$0], graph.weight[$0]) }
+            var row = (graph.start[i]..<graph.start[i + 1]).map { (graph.target[$0], graph.weight[$0], Int32(1)) }
             row.sort { $0.0 < $1.0 }
             links[i] = row
         }
-        func find(_ list: [(Int32, Float)], _ key: Int32) -> (found: Bool, at: Int) {
+        func find(_ list: [(Int32, Float, Int32)], _ key: Int32) -> (found: Bool, at: Int) {
             var l = 0, h = list.count
             while l < h { let m = (l + h) / 2; if list[m].0 < key { l = m + 1 } else { h = m } }
             return (l < list.count && list[l].0 == key, l)
@@ -193,26 +253,37 @@ public struct EventLinkage: Sendable {
         func absorb(_ a: Int, _ b: Int) {
             // b into a: a's sums gain b's, and every neighbour of b now links to a instead.
             let ka = Int32(a), kb = Int32(b)
-            var merged: [(Int32, Float)] = []
+            var merged: [(Int32, Float, Int32)] = []
             merged.reserveCapacity(links[a].count + links[b].count)
             var x = 0, y = 0
             let la = links[a], lb = links[b]
             while x < la.count || y < lb.count {
-                let next: (Int32, Float)
+                let next: (Int32, Float, Int32)
                 if y == lb.count || (x < la.count && la[x].0 < lb[y].0) { next = la[x]; x += 1 }
                 else if x == la.count || lb[y].0 < la[x].0 { next = lb[y]; y += 1 }
-                else { next = (la[x].0, la[x].1 + lb[y].1); x += 1; y += 1 }
+                else { next = (la[x].0, la[x].1 + lb[y].1, la[x].2 + lb[y].2); x += 1; y += 1 }
                 if next.0 != ka && next.0 != kb { merged.append(next) }
             }
-            for (c, s) in lb where c != ka {
+            for (c, s, e) in lb where c != ka {
                 let ci = Int(c)
                 let gone = find(links[ci], kb)
                 if gone.found { links[ci].remove(at: gone.at) }
                 let here = find(links[ci], ka)
-                if here.found { links[ci][here.at].1 += s } else { links[ci].insert((ka, s), at: here.at) }
+                if here.found { links[ci][here.at].1 += s; links[ci][here.at].2 += e } else { links[ci].insert((ka, s, e), at: here.at) }
             }
             links[a] = merged
             links[b] = []
+            if !times.isEmpty {
+                var t: [Double] = []
+                t.reserveCapacity(times[a].count + times[b].count)
+                var x = 0, y = 0
+                let ta = times[a], tb = times[b]
+                while x < ta.count || y < tb.count {
+                    if y == tb.count || (x < ta.count && ta[x] <= tb[y]) { t.append(ta[x]); x += 1 } else { t.append(tb[y]); y += 1 }
+                }
+                times[a] = t
+                times[b] = []
+            }
             size[a] += size[b]
             anchored[a] = anchored[a] || anchored[b]
             parent[b] = a
@@ -231,7 +302,24 @@ public struct EventLinkage: Sendable {
         var bestTarget = [Int32](repeating: -1, count: n)
         var version = [Int](repeating: 0, count: n)
         var heap = MaxHeap()
-        func score(_ i: Int, _ c: Int, _ s: Float) -> Float { s / Float(size[i] * size[c]) }
+        func pairsWithin(_ a: [Double], _ b: [Double]) -> Int {
+            // For each time of a, the times of b in [t − W, t + W], with two cursors over the sorted lists.
+            var lo = 0, hi = 0, count = 0
+            for t in a {
+                while lo < b.count && b[lo] < t - window { lo += 1 }
+                if hi < lo { hi = lo }
+                while hi < b.count && b[hi] <= t + window { hi += 1 }
+                count += hi - lo
+            }
+            return count
+        }
+        func score(_ i: Int, _ c: Int, _ link: (Int32, Float, Int32)) -> Float {
+            switch average {
+            case .allPairs: return link.1 / Float(size[i] * size[c])
+            case .linkedPairs: return link.1 / Float(link.2)
+            case .windowPairs: return link.1 / Float(max(Int(link.2), pairsWithin(times[i], times[c])))
+            }
+        }
         func better(_ sc: Float, _ c: Int32, than i: Int) -> Bool {
             sc > bestScore[i] || (sc == bestScore[i] && (bestTarget[i] < 0 || c < bestTarget[i]))
         }
@@ -242,8 +330,9 @@ public struct EventLinkage: Sendable {
         func refresh(_ i: Int) {
             bestScore[i] = -1
             bestTarget[i] = -1
-            for (c, s) in links[i] where !(anchored[i] && anchored[Int(c)]) {
-                let sc = score(i, Int(c), s)
+            for link in links[i] where !(anchored[i] && anchored[Int(link.0)]) {
+                let c = link.0
+                let sc = score(i, Int(c), link)
                 if better(sc, c, than: i) { bestScore[i] = sc; bestTarget[i] = c }
             }
             announce(i)
@@ -257,12 +346,12 @@ public struct EventLinkage: Sendable {
             absorb(keep, gone)
             version[gone] += 1
             refresh(keep)
-            for (c, s) in links[keep] {
-                let ci = Int(c)
+            for link in links[keep] {
+                let c = link.0, ci = Int(c)
                 if bestTarget[ci] == Int32(keep) || bestTarget[ci] == Int32(gone) {
                     refresh(ci)
                 } else if !(anchored[ci] && anchored[keep]) {
-                    let sc = score(ci, keep, s)
+                    let sc = score(ci, keep, link)
                     if better(sc, Int32(keep), than: ci) { bestScore[ci] = sc; bestTarget[ci] = Int32(keep); announce(ci) }
                 }
             }

@@ -27,6 +27,18 @@ public struct StoryConfig: Hashable, Sendable {
     public var minSharedTermsLong = 3
     /// Events: edges each brief keeps to earlier briefs of its window, the strongest (0 = all).
     public var eventEdgesPerBrief = 100
+    /// Events: a term in more than this many earlier briefs of a brief's window proposes no candidates (0 = no limit).
+    public var commonTermBriefs = 500
+    /// Threads: group events into running stories.
+    public var threads = true
+    /// Threads: merge while the average cosine over event pairs within the window is at least this.
+    public var threadThreshold: Float = 0.1
+    /// Threads: events further apart than this many hours are not linked directly.
+    public var threadWindowHours: Double = 504
+    /// Threads: event-centroid cosines below this are not edges.
+    public var threadEdgeFloor: Float = 0.1
+    /// Threads: terms two events must share for an edge.
+    public var threadMinSharedTerms = 2
     /// Events: extra counts of each title word (the title is the densest statement of the event).
     public var titleWeight = 1
     /// Events: extra counts per word written with a capital (names).
@@ -159,6 +171,8 @@ public struct Story: Hashable, Sendable {
     public var splitFrom: String? = nil
     /// Its share of the run's `StoryModel` (after a full clustering), which a state stores for nightly runs.
     public var vector: StoryVector? = nil
+    /// Id of the thread it belongs to ("" before threads are found).
+    public var thread = ""
 }
 
 /// Stories found in a corpus, with per-stage timings.
@@ -171,6 +185,8 @@ public struct StoryResult: Sendable {
     public var timings: [(String, Double)]
     /// The model a full clustering fitted (nil when stories were placed among stored ones).
     public var model: StoryModel? = nil
+    /// Threads (running stories), most recent activity first; every story is in exactly one.
+    public var threads: [StoryThread] = []
 }
 
 /// Groups canonical briefs into stories and attaches their duplicates.
@@ -256,6 +272,7 @@ public struct StoryClusterer: Sendable {
             linkage.minSharedTerms = config.minSharedTerms
             linkage.minSharedTermsLong = config.minSharedTermsLong
             linkage.maxEdgesPerBrief = config.eventEdgesPerBrief
+            linkage.commonTermBriefs = config.commonTermBriefs
             let hours = briefs.map { $0.published.map { $0.timeIntervalSince1970 / 3600 } }
             let graph = linkage.graph(rows, hours: hours, queries: initial.map { $0.map { $0 < 0 } })
             timings.append(("neighbours", Date().timeIntervalSince(clock)))
@@ -369,7 +386,42 @@ public struct StoryClusterer: Sendable {
         if let model = found.model, let basis = found.basis {
             result.model = StoryModel(tfidf: model, basis: basis, settingsKey: config.modelKey, fitted: canonical.count)
         }
+        let clock = Date()
+        setThreads(&result, briefs: briefs, canonical: canonical, rows: found.rows, events: found.labels)
+        result.timings.append(("threads", Date().timeIntervalSince(clock)))
         return result
+    }
+
+    /// Sets `result`'s threads (`ThreadLinkage` over its stories' events), given the TF-IDF rows and event label of
+    /// each canonical brief in `canonical` order; `anchored` maps stories to stored threads that stay whole (a night
+    /// that loads only part of the history) and name them. With threads off every story is its own thread.
+    public func setThreads(_ result: inout StoryResult, briefs: [Brief], canonical: [Int], rows: SparseRows?, events: [Int],
+                           anchored stored: [String: String] = [:]) {
+        var position: [Int: Int] = [:]
+        for (p, i) in canonical.enumerated() { position[i] = p }
+        guard let rows, config.threads, rows.rowCount == canonical.count else {
+            result.setThreads(Array(result.stories.indices), briefs: briefs, stored: stored)
+            return
+        }
+        var linkage = ThreadLinkage(threshold: config.threadThreshold, windowHours: config.threadWindowHours, edgeFloor: config.threadEdgeFloor)
+        linkage.minSharedTerms = config.threadMinSharedTerms
+        linkage.commonTermEvents = config.commonTermBriefs
+        // Stored threads as anchors: a number per stored thread id, on every canonical brief of its stories.
+        var anchors: [Int]? = nil
+        if !stored.isEmpty {
+            var number: [String: Int] = [:]
+            var a = [Int](repeating: -1, count: canonical.count)
+            for s in result.stories {
+                guard let t = stored[s.id] else { continue }
+                let k = number[t] ?? { let k = number.count; number[t] = k; return k }()
+                for c in s.canonicalBriefs { if let p = position[c] { a[p] = k } }
+            }
+            anchors = a
+        }
+        let threadOf = linkage.threads(rows, events: events,
+                                       hours: canonical.map { briefs[$0].published.map { $0.timeIntervalSince1970 / 3600 } },
+                                       anchors: anchors)
+        result.setThreads(result.stories.map { threadOf[position[$0.canonicalBriefs[0]]!] }, briefs: briefs, stored: stored)
     }
 
     /// Builds stories from a label per canonical brief (in `dedup.canonicalIndices` order): duplicates join their

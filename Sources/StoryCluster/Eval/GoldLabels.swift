@@ -5,6 +5,9 @@ public struct GoldLabels: Sendable {
     /// Label of each id for the chosen field.
     public var labelOf: [String: String]
 
+    /// Labels given in memory (a user's own, or a test's).
+    public init(labelOf: [String: String]) { self.labelOf = labelOf }
+
     /// Reads `field` from every line of `path`; lines without it are skipped.
     /// - Throws: `StoryClusterError` naming the file and line of the first malformed line, or the field when no line has it.
     public init(path: String, field: String) throws {

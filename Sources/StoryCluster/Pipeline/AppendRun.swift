@@ -234,6 +234,13 @@ enum AppendRun {
             }
         }
         stories.resort()
+        // Threads of the report's stories, stored threads of two or more stories anchored (their other stories are not
+        // loaded, so they stay whole and keep their ids). A new event joins a stored thread through the stories the
+        // night touched; a full run reconsiders every thread.
+        let threadClock = Date()
+        pipeline.clusterer.setThreads(&stories, briefs: briefs, canonical: canonical, rows: labelling.rows, events: labels,
+                                      anchored: try state.sharedThreads(ofStories: Array(touched)))
+        stories.timings.append(("threads", Date().timeIntervalSince(threadClock)))
 
         // What changed.
         let runId = lastRun + 1

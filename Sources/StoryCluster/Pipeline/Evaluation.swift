@@ -15,10 +15,20 @@ public struct LabelField: RawRepresentable, Hashable, Sendable {
     public var scoresDuplicates: Bool { self == .dup }
 }
 
+/// Which of a run's groupings is scored: its stories (events) or their threads.
+public enum ScoredLevel: String, CaseIterable, Sendable {
+    /// Stories: one real-world event each.
+    case event
+    /// Threads: the running stories events belong to.
+    case thread
+}
+
 /// A finished run scored against gold labels: what `eval` reports and `tune` sweeps.
 public struct Evaluation: Sendable {
     /// The label field scored.
     public var field: LabelField
+    /// The run's level scored (ignored for `dup`).
+    public var level: ScoredLevel
     /// Labelled ids, sorted.
     public var ids: [String]
     /// The run's cluster of each labelled id (briefs missing from the run are singletons).
@@ -31,15 +41,19 @@ public struct Evaluation: Sendable {
     public var scores: ClusteringScores
 
     /// Scores `report`'s stories (or duplicate groups) against `labels`.
-    public init(_ report: RunReport, labels: GoldLabels, field: LabelField) {
+    public init(_ report: RunReport, labels: GoldLabels, field: LabelField, level: ScoredLevel = .event) {
         var predictedOf: [String: String] = [:]
         let briefs = report.corpus.briefs
         if field.scoresDuplicates {
             for (i, c) in report.dedup.canonicalOf.enumerated() { predictedOf[briefs[i].id] = briefs[c].id }
         } else {
-            for (i, s) in report.stories.storyOf.enumerated() { predictedOf[briefs[i].id] = report.stories.stories[s].id }
+            for (i, s) in report.stories.storyOf.enumerated() {
+                let story = report.stories.stories[s]
+                predictedOf[briefs[i].id] = level == .thread && !story.thread.isEmpty ? story.thread : story.id
+            }
         }
         self.field = field
+        self.level = level
         ids = labels.labelOf.keys.sorted()
         missing = ids.filter { predictedOf[$0] == nil }
         predicted = ids.map { predictedOf[$0] ?? "missing:" + $0 }
@@ -66,19 +80,22 @@ extension Pipeline {
     /// settings table) on an already read corpus, scoring each run against `labels`.
     /// - Throws: `StoryClusterError` (`.usage`) when a value is outside its setting's range.
     public func sweep(_ grid: [(Setting, [String])], corpusPath: String, corpus: Corpus, labels: GoldLabels,
-                      field: LabelField) throws -> [TuningPoint] {
+                      field: LabelField, level: ScoredLevel = .event) throws -> [TuningPoint] {
         var combos: [[String]] = [[]]
         for (_, values) in grid { combos = combos.flatMap { c in values.map { c + [$0] } } }
         return try combos.map { combo in
             var s = settings
             try s.apply(zip(grid.map(\.0), combo).map { ($0, .text($1)) }) { "tune \($0.key)" }
             let report = try Pipeline(settings: s).run(corpusPath: corpusPath, corpus: corpus, readSeconds: 0)
-            return TuningPoint(values: combo, scores: Evaluation(report, labels: labels, field: field).scores)
+            return TuningPoint(values: combo, scores: Evaluation(report, labels: labels, field: field, level: level).scores)
         }
     }
 
     /// The default sweep when none is given: the story method's threshold, or the dedup threshold for `dup` labels.
-    public func defaultSweep(for field: LabelField) -> (Setting, [String]) {
+    public func defaultSweep(for field: LabelField, level: ScoredLevel = .event) -> (Setting, [String]) {
+        if level == .thread && !field.scoresDuplicates {
+            return (Setting.named("threads.threshold")!, stride(from: 0.1, through: 0.4, by: 0.05).map { String(format: "%.2f", $0) })
+        }
         if field.scoresDuplicates {
             return (Setting.named("dedup.threshold")!, stride(from: 0.5, through: 0.95, by: 0.05).map { String(format: "%.2f", $0) })
         }

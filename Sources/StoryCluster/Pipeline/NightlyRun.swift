@@ -132,7 +132,8 @@ public enum NightlyRun {
         var fold: ModelFold?
         if lastRun != nil && !stored.isEmpty {
             report = try incremental(corpusPath: corpusPath, corpus: corpus, pipeline: pipeline, readSeconds: readSeconds,
-                                     stored: stored, taken: knownStories, progress: progress)
+                                     stored: stored, taken: knownStories,
+                                     threads: storedStories.filter(\.value.active).compactMapValues(\.thread), progress: progress)
             fold = try ModelFold(report, state: state, storedAssignments: storedAssignments, pipeline: pipeline, lastRun: lastRun!)
         } else {
             // First run or --rebuild: cluster everything, then match to the previous stories (merges and splits).
@@ -178,7 +179,8 @@ public enum NightlyRun {
     /// briefs form a new story. Duplicate groups are re-derived over the whole history. Old briefs never move here:
     /// merges and splits of existing stories happen only with `--rebuild`.
     static func incremental(corpusPath: String, corpus: Corpus, pipeline: Pipeline, readSeconds: Double,
-                            stored: [String: String], taken: Set<String>, progress: (String) -> Void) throws -> RunReport {
+                            stored: [String: String], taken: Set<String>, threads: [String: String] = [:],
+                            progress: (String) -> Void) throws -> RunReport {
         let start = Date()
         progress("dedup")
         let briefs = corpus.briefs
@@ -222,7 +224,9 @@ public enum NightlyRun {
                 }
             }
         }
-        let (model, rows) = TfidfModel.fit(canonical.map { StoryClusterer.matchingText(briefs[$0]) })
+        // The clusterer's own text and weights: labels as a stateless run makes them, rows the thread step can use.
+        let (model, rows) = TfidfModel.fit(canonical.map { pipeline.clusterer.clusteringText(briefs[$0]) },
+                                           config: pipeline.clusterer.config.tfidfConfig)
         var stories = StoryClusterer.assemble(briefs, dedup: dedup, labels: labels, ids: ids, model: model, rows: rows, timings: timings)
         // Fresh ids never reuse one the state has seen.
         var used = taken
@@ -235,6 +239,12 @@ public enum NightlyRun {
             stories.stories[i].id = id
         }
         stories.resort()
+        // Threads over the whole history, found afresh (new events can join stored threads and bridge two of them),
+        // then named after the stored threads they continue.
+        let clock = Date()
+        pipeline.clusterer.setThreads(&stories, briefs: briefs, canonical: canonical, rows: rows, events: labels)
+        stories.inheritThreadIds(stored: threads)
+        stories.timings.append(("threads", Date().timeIntervalSince(clock)))
         var allTimings = [("read", readSeconds), ("dedup", dedupSeconds)] + stories.timings
         allTimings.append(("total", readSeconds + Date().timeIntervalSince(start)))
         var report = RunReport(corpusPath: corpusPath, corpus: corpus, dedup: dedup, stories: stories, settings: pipeline.settings, timings: allTimings)
@@ -331,7 +341,7 @@ public enum NightlyRun {
             for s in report.stories.stories {
                 let now = StateStore.StoredStory(label: s.label, firstPublished: s.firstPublished?.timeIntervalSince1970,
                                                  lastPublished: s.lastPublished?.timeIntervalSince1970, size: s.briefs.count,
-                                                 active: true)
+                                                 active: true, thread: s.thread.isEmpty ? nil : s.thread)
                 if !grownIds.contains(s.id), storedStories[s.id] == now { continue }
                 try StateStore.upsertStory(s, run: runId, grew: grownIds.contains(s.id), db)
             }

@@ -62,3 +62,24 @@ public enum StableIds {
         return Assignment(ids: ids.map { $0! }, splitFrom: splitFrom, merged: merged)
     }
 }
+
+extension StoryResult {
+    /// Renames this run's threads after the previous run's (`stored`: story id → thread id), as `StableIds` does for
+    /// stories: a thread keeps the id of the stored thread most of its stories came from; a new one gets a fresh id.
+    public mutating func inheritThreadIds(stored: [String: String]) {
+        guard !stored.isEmpty, !threads.isEmpty else { return }
+        var previous: [String: Set<String>] = [:]
+        for (story, thread) in stored { previous[thread, default: []].insert(story) }
+        let assigned = StableIds.assign(clusters: threads.map { ($0.stories, $0.id) }, previous: previous, taken: Set(previous.keys))
+        var rename: [String: String] = [:]
+        for k in threads.indices {
+            rename[threads[k].id] = assigned.ids[k]
+            threads[k].id = assigned.ids[k]
+        }
+        for k in stories.indices { stories[k].thread = rename[stories[k].thread] ?? stories[k].thread }
+        threads.sort { a, b in
+            let x = a.lastPublished ?? .distantPast, y = b.lastPublished ?? .distantPast
+            return x != y ? x > y : a.id < b.id
+        }
+    }
+}

@@ -82,6 +82,9 @@ main { padding: 18px 0 40px; }
   white-space: nowrap;
 }
 .chip.place { text-transform: uppercase; letter-spacing: 0.03em; font-size: 0.72rem; padding: 2px 8px; }
+.chip.thread { font-style: italic; }
+details.event > summary { cursor: pointer; padding: 4px 0; line-height: 1.4; }
+details.event > summary .size { margin-left: 6px; }
 .tl { margin: 10px 0 4px; }
 .tl-bars {
   display: flex; align-items: flex-end; gap: 1px; height: 30px; border-bottom: 1px solid var(--line);
@@ -167,6 +170,11 @@ footer { color: var(--faint); font-size: 0.8rem; padding: 0 0 30px; }
     <div class="search">
       <input type="search" id="search" placeholder="Search stories: label, text, dateline, agency&hellip;  (press / to focus)" autocomplete="off" spellcheck="false" aria-label="Search stories">
     </div>
+    <label for="view" id="view-label" hidden>Show</label>
+    <select id="view" aria-label="Show stories or threads" hidden>
+      <option value="stories">Stories (events)</option>
+      <option value="threads">Threads (running stories)</option>
+    </select>
     <label for="sort">Sort</label>
     <select id="sort" aria-label="Sort stories">
       <option value="recent">Most recent activity</option>
@@ -352,6 +360,30 @@ footer { color: var(--faint); font-size: 0.8rem; padding: 0 0 30px; }
     if (last !== null && (tMax === null || last > tMax)) tMax = last;
     stories.push({ s: s, index: i, briefs: list, first: first, last: last,
       size: typeof s.size === 'number' ? s.size : list.length, hay: null });
+  }
+
+  // Threads: the running stories events belong to; the thread view lists those of two or more events.
+  var storyById = Object.create(null);
+  for (i = 0; i < stories.length; i++) storyById[String(stories[i].s.id)] = stories[i];
+  var threads = [];
+  arr(data.threads).forEach(function (t, n) {
+    if (!t || typeof t !== 'object') return;
+    var sts = arr(t.stories).map(function (id) { return storyById[String(id)]; }).filter(Boolean);
+    if (!sts.length) return;
+    var th = { t: t, index: n, stories: sts, first: null, last: null, size: 0, hay: null };
+    sts.forEach(function (st) {
+      if (st.first !== null && (th.first === null || st.first < th.first)) th.first = st.first;
+      if (st.last !== null && (th.last === null || st.last > th.last)) th.last = st.last;
+      th.size += st.size;
+      st.thread = th;
+    });
+    threads.push(th);
+  });
+  var bigThreads = threads.filter(function (th) { return th.stories.length > 1; });
+  document.body.setAttribute('data-thread-count', String(bigThreads.length));
+  if (bigThreads.length) {
+    $('view').hidden = false; $('view-label').hidden = false;
+    if (location.hash === '#threads') $('view').value = 'threads';  // a link straight to the thread view
   }
 
   // ---------- header ----------
@@ -593,6 +625,10 @@ footer { color: var(--faint); font-size: 0.8rem; padding: 0 0 30px; }
     if (arr(s.outlets).length) facts.appendChild(chips(arr(s.outlets)));
     if (s.merged_into) facts.appendChild(el('span', null, 'merged into ' + s.merged_into));
     if (s.split_from) facts.appendChild(el('span', null, 'split from ' + s.split_from));
+    if (st.thread && st.thread.stories.length > 1) {
+      facts.appendChild(el('span', 'chip thread', 'thread: ' + (str(st.thread.t.label) || 'untitled') + ' \u00b7 ' +
+        plural(st.thread.stories.length, 'event')));
+    }
     card.appendChild(facts);
     if (st.briefs.length > 1) {
       var items = st.briefs.map(function (bb) { return { t: bb._t, reprint: canonicalOf(bb) !== bb.id }; });
@@ -615,7 +651,51 @@ footer { color: var(--faint); font-size: 0.8rem; padding: 0 0 30px; }
     return card;
   }
 
+  // A thread: its label and span, all its briefs on one timeline, then its events newest first, each folding
+  // open to its briefs.
+  function threadCardEl(th, words) {
+    var card = el('article', 'card thread-card');
+    card.id = 'thread-' + String(th.t.id);
+    card.setAttribute('data-thread-id', String(th.t.id));
+    var top = el('div', 'card-top');
+    top.appendChild(addMarked(el('div', 'label'), str(th.t.label) || 'untitled thread', words));
+    top.appendChild(el('div', 'size', [el('b', null, plural(th.stories.length, 'event')), ' \u00b7 ' + plural(th.size, 'brief')]));
+    card.appendChild(top);
+    var biggest = th.stories.slice().sort(function (x, y) { return (y.size - x.size) || (x.index - y.index); })[0];
+    var headline = headlineOf(biggest);
+    if (headline) card.appendChild(addMarked(el('h2', 'headline'), headline, words));
+    card.appendChild(el('div', 'facts', [el('span', null, showSpan(th.first, th.last))]));
+    var items = [];
+    th.stories.forEach(function (st) {
+      st.briefs.forEach(function (bb) { items.push({ t: bb._t, reprint: canonicalOf(bb) !== bb.id }); });
+    });
+    if (th.first !== null) card.appendChild(timeline(items, th.first, th.last, BINS, 12, 'Briefs of the thread over time'));
+    var events = th.stories.slice().sort(comparators.recent);
+    var ol = el('ol', 'entries');
+    events.forEach(function (st) {
+      var d = el('details', 'event');
+      var sum = el('summary', null, [el('span', 'when', showSpan(st.first, st.last)), ' ',
+        addMarked(el('span'), headlineOf(st), words), ' ', el('span', 'size', plural(st.size, 'brief'))]);
+      d.appendChild(sum);
+      d.addEventListener('toggle', function () {
+        if (!d.open || d.getAttribute('data-filled')) return;
+        d.setAttribute('data-filled', 'true');
+        var inner = el('ol', 'entries');
+        entriesOf(st).forEach(function (e) { inner.appendChild(entryEl(e, st, words)); });
+        d.appendChild(inner);
+        settleClamps();
+      });
+      ol.appendChild(el('li', null, [d]));
+    });
+    card.appendChild(ol);
+    return card;
+  }
+
   // ---------- filtering, sorting, paging ----------
+  function threadHaystack(th) {
+    if (th.hay === null) th.hay = [str(th.t.label)].concat(th.stories.map(haystack)).join('\n');
+    return th.hay;
+  }
   function haystack(st) {
     if (st.hay === null) {
       var parts = [str(st.s.label)].concat(arr(st.s.datelines), arr(st.s.agencies), arr(st.s.outlets));
@@ -634,12 +714,12 @@ footer { color: var(--faint); font-size: 0.8rem; padding: 0 0 30px; }
     },
     largest: function (x, y) { return (y.size - x.size) || comparators.recent(x, y); }
   };
-  var view = [], rendered = 0, words = [], observer = null;
+  var view = [], rendered = 0, words = [], observer = null, render = cardEl;
   var box = $('stories'), moreBtn = $('show-more');
   function renderMore() {
     var end = Math.min(view.length, rendered + PAGE);
     var frag = document.createDocumentFragment();
-    for (; rendered < end; rendered++) frag.appendChild(cardEl(view[rendered], words));
+    for (; rendered < end; rendered++) frag.appendChild(render(view[rendered], words));
     box.appendChild(frag);
     settleClamps();
     var left = view.length - rendered;
@@ -651,20 +731,24 @@ footer { color: var(--faint); font-size: 0.8rem; padding: 0 0 30px; }
     var fq = fold(q);
     var qWords = fq.split(/\s+/).filter(Boolean);
     words = q.toLowerCase().split(/\s+/).filter(Boolean);
-    view = stories.filter(function (st) {
+    var threadView = $('view').value === 'threads' && bigThreads.length > 0;
+    var pool = threadView ? bigThreads : stories;
+    render = threadView ? threadCardEl : cardEl;
+    var unit = threadView ? ['thread', 'threads'] : ['story', 'stories'];
+    view = pool.filter(function (st) {
       if (!qWords.length) return true;
-      var h = haystack(st);
+      var h = threadView ? threadHaystack(st) : haystack(st);
       for (var w = 0; w < qWords.length; w++) if (h.indexOf(qWords[w]) === -1) return false;
       return true;
     });
     view.sort(comparators[$('sort').value] || comparators.recent);
     box.textContent = '';
     rendered = 0;
-    if (!stories.length) box.appendChild(el('div', 'empty', 'This run produced no stories.'));
-    else if (!view.length) box.appendChild(el('div', 'empty', 'No story matches \u201c' + q + '\u201d.'));
+    if (!pool.length) box.appendChild(el('div', 'empty', 'This run produced no ' + unit[1] + '.'));
+    else if (!view.length) box.appendChild(el('div', 'empty', 'No ' + unit[0] + ' matches \u201c' + q + '\u201d.'));
     renderMore();
-    setText('result-note', qWords.length ? plural(view.length, 'story', 'stories') + ' of ' + fmtInt(stories.length) + ' match'
-      : plural(stories.length, 'story', 'stories'));
+    setText('result-note', qWords.length ? plural(view.length, unit[0], unit[1]) + ' of ' + fmtInt(pool.length) + ' match'
+      : plural(pool.length, unit[0], unit[1]));
     main.setAttribute('data-shown-count', String(view.length));
   }
   moreBtn.addEventListener('click', renderMore);
@@ -677,6 +761,7 @@ footer { color: var(--faint); font-size: 0.8rem; padding: 0 0 30px; }
   var timer = null;
   $('search').addEventListener('input', function () { clearTimeout(timer); timer = setTimeout(refresh, 150); });
   $('sort').addEventListener('change', refresh);
+  $('view').addEventListener('change', refresh);
   document.addEventListener('keydown', function (ev) {
     var tag = (ev.target && ev.target.tagName) || '';
     if (ev.key === '/' && tag !== 'INPUT' && tag !== 'SELECT' && tag !== 'TEXTAREA') { ev.preventDefault(); $('search').focus(); }

@@ -208,17 +208,40 @@ public enum StoryJSON {
         w.beginArray()
         for s in result.stories {
             w.beginObject()
-            w.field("id", s.id)
-            w.field("label", s.label)
-            w.field("representative", briefs[s.representative].id)
-            w.key("first_published"); w.date(s.firstPublished)
-            w.key("last_published"); w.date(s.lastPublished)
-            w.field("size", s.briefs.count)
+            writeHead(id: s.id, label: s.label, representative: briefs[s.representative].id, first: s.firstPublished,
+                      last: s.lastPublished, size: s.briefs.count, to: &w)
             w.field("agencies", s.agencies)
             w.field("datelines", s.datelines)
             w.field("outlets", s.outlets)
             w.field("briefs", s.briefs.map { briefs[$0].id })
             if let split = s.splitFrom { w.field("split_from", split) }
+            if !s.thread.isEmpty { w.field("thread", s.thread) }
+            w.endObject()
+        }
+        w.endArray()
+    }
+
+    /// The fields a story and a thread share, in the schema's order.
+    static func writeHead(id: String, label: String, representative: String, first: Date?, last: Date?, size: Int,
+                          to w: inout JSONWriter) {
+        w.field("id", id)
+        w.field("label", label)
+        w.field("representative", representative)
+        w.key("first_published"); w.date(first)
+        w.key("last_published"); w.date(last)
+        w.field("size", size)
+    }
+
+    /// Writes `"threads": [...]` into an open object.
+    public static func writeThreads(_ threads: [StoryThread], briefs: [Brief], to w: inout JSONWriter) {
+        w.key("threads")
+        w.beginArray()
+        for t in threads {
+            w.beginObject()
+            writeHead(id: t.id, label: t.label, representative: briefs[t.representative].id, first: t.firstPublished,
+                      last: t.lastPublished, size: t.briefs.count, to: &w)
+            w.field("stories", t.stories)
+            w.field("briefs", t.briefs.map { briefs[$0].id })
             w.endObject()
         }
         w.endArray()

@@ -15,6 +15,7 @@ extension RunReport {
             let b = briefs[i]
             CorpusJSON.write(b, to: &w, extra: { w in
                 w.field("story", stories.stories[stories.storyOf[i]].id)
+                if !stories.threads.isEmpty { w.field("thread", stories.stories[stories.storyOf[i]].thread) }
                 w.field("canonical", briefs[dedup.canonicalOf[i]].id)
             })
         }
@@ -29,6 +30,10 @@ extension RunReport {
         var shown = stories
         shown.stories = reportedStories.map { stories.stories[$0] }
         StoryJSON.writeStories(shown, briefs: briefs, to: &w)
+        if !stories.threads.isEmpty {
+            let wanted = Set(shown.stories.map(\.thread))
+            StoryJSON.writeThreads(stories.threads.filter { wanted.contains($0.id) }, briefs: briefs, to: &w)
+        }
         w.endObject()
         return w.bytes + [0x0A]
     }
@@ -103,7 +108,7 @@ extension RunReport {
 
     /// One CSV row per brief (RFC 4180), for spreadsheets: its story, duplicate group and canonical brief.
     public func csv() -> String {
-        var out = "id,source,line,published,dateline,agencies,lang,story_id,story_label,duplicate_group,canonical_id,is_canonical,similarity_to_canonical,title,text\r\n"
+        var out = "id,source,line,published,dateline,agencies,lang,story_id,story_label,thread_id,duplicate_group,canonical_id,is_canonical,similarity_to_canonical,title,text\r\n"
         let briefs = corpus.briefs
         var groupOf: [Int: String] = [:]
         for g in dedup.groups { for m in g.members { groupOf[m] = briefs[g.canonical].id } }
@@ -112,7 +117,7 @@ extension RunReport {
             let story = stories.stories[stories.storyOf[i]]
             let fields: [String] = [
                 b.id, b.source, String(b.line), b.published.map(ISO8601.format) ?? "", b.dateline ?? "", b.agencies.joined(separator: "/"),
-                b.lang.rawValue, story.id, story.label, groupOf[i] ?? "", briefs[dedup.canonicalOf[i]].id,
+                b.lang.rawValue, story.id, story.label, story.thread, groupOf[i] ?? "", briefs[dedup.canonicalOf[i]].id,
                 dedup.canonicalOf[i] == i ? "true" : "false", String(format: "%.4f", dedup.similarity[i]), b.title ?? "", b.text,
             ]
             out += fields.map(CSV.quote).joined(separator: ",") + "\r\n"
@@ -209,6 +214,9 @@ extension RunReport {
         out += TextReport.stories(shown, dedup: dedup, briefs: corpus.briefs, limit: limit, minSize: minSize, color: color)
         let hidden = bigEnough.count - min(limit, bigEnough.count)
         if hidden > 0 { out += "… \(hidden) more stories (--limit)\n" }
+        let wanted = Set(shown.stories.map(\.thread))
+        out += TextReport.threads(stories.threads.filter { wanted.contains($0.id) }, stories: stories, briefs: corpus.briefs,
+                                  limit: limit, color: color)
         return out
     }
 }

@@ -99,6 +99,36 @@ extension TextReport {
 }
 
 extension TextReport {
+    /// Threads of two or more stories for a person, newest activity first: label, size, span, then each story
+    /// (event) newest first with its size and first brief.
+    public static func threads(_ threads: [StoryThread], stories: StoryResult, briefs: [Brief], limit: Int = .max,
+                               color: Bool = false) -> String {
+        let shown = threads.filter { $0.stories.count >= 2 }
+        guard !shown.isEmpty else { return "" }
+        var storyById: [String: Int] = [:]
+        for (k, s) in stories.stories.enumerated() { storyById[s.id] = k }
+        var out = "\n" + (color ? bold("Threads (running stories of 2+ events)") : "Threads (running stories of 2+ events)") + "\n\n"
+        func day(_ d: Date?) -> String { d.map { String(ISO8601.format($0).prefix(10)) } ?? "?" }
+        for (n, t) in shown.prefix(limit).enumerated() {
+            var head = "T\(n + 1). [\(t.label)]  \(t.stories.count) events, \(t.briefs.count) briefs  \(day(t.firstPublished))"
+            if day(t.lastPublished) != day(t.firstPublished) { head += " → " + day(t.lastPublished) }
+            out += (color ? bold(clip(head, 100)) : clip(head, 100)) + "\n"
+            out += (color ? dim("   \(t.id)") : "   \(t.id)") + "\n"
+            for id in t.stories.prefix(8) {
+                guard let k = storyById[id] else { continue }
+                let s = stories.stories[k]
+                let rep = briefs[s.representative]
+                out += clip("   - \(day(s.lastPublished))  \(s.briefs.count)×  " + (rep.title ?? rep.text).replacingOccurrences(of: "\n", with: " "), 100) + "\n"
+            }
+            if t.stories.count > 8 { out += "   … \(t.stories.count - 8) more events\n" }
+            out += "\n"
+        }
+        if shown.count > limit { out += "… \(shown.count - limit) more threads (--limit)\n" }
+        return out
+    }
+}
+
+extension TextReport {
     /// ANSI bold (only used when stdout is a terminal and NO_COLOR is unset).
     public static func bold(_ s: String) -> String { "\u{1B}[1m" + s + "\u{1B}[0m" }
     /// ANSI dim.

@@ -12,7 +12,7 @@ public final class StateStore {
     /// `PRAGMA application_id` of a storycluster state ("SCLS").
     public static let applicationID: Int32 = 0x5343_4C53
     /// Schema version this build writes (`PRAGMA user_version`).
-    public static let schemaVersion = 4
+    public static let schemaVersion = 5
 
     /// The state file.
     public let path: String
@@ -202,6 +202,14 @@ public final class StateStore {
                 try update.execute(arguments: [checksum(of: b), row["rowid"] as Int64])
             }
             try db.execute(sql: "PRAGMA user_version = 4")
+        }
+        // v5: the thread each story belongs to, so nights keep thread ids and attach new events to stored threads.
+        migrator.registerMigration("v5") { db in
+            if !(try db.columns(in: "stories").contains { $0.name == "thread" }) {
+                try db.execute(sql: "ALTER TABLE stories ADD COLUMN thread TEXT")
+            }
+            try db.execute(sql: "CREATE INDEX IF NOT EXISTS stories_thread ON stories(thread)")
+            try db.execute(sql: "PRAGMA user_version = 5")
         }
         try migrator.migrate(db)
         if let problem = try db.read(consistencyProblem) { throw damaged(path, problem) }
@@ -452,6 +460,8 @@ public final class StateStore {
         public var size: Int
         /// Whether the story is current.
         public var active: Bool
+        /// The thread it belonged to after the last run that wrote it (nil before schema 5 or with threads off).
+        public var thread: String? = nil
     }
 
     /// Every stored story row, active or retired: its keys are every story id ever used (so a new id never reuses
@@ -459,10 +469,23 @@ public final class StateStore {
     public func storyRows() throws -> [String: StoredStory] {
         try db.read { db in
             var out: [String: StoredStory] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, label, first_published, last_published, size, active FROM stories") {
+            for row in try Row.fetchAll(db, sql: "SELECT id, label, first_published, last_published, size, active, thread FROM stories") {
                 out[row["id"]] = StoredStory(label: row["label"], firstPublished: row["first_published"], lastPublished: row["last_published"],
-                                             size: row["size"], active: row["active"])
+                                             size: row["size"], active: row["active"], thread: row["thread"])
             }
+            return out
+        }
+    }
+
+    /// The stored thread of each of `stories` whose thread holds at least one other current story.
+    public func sharedThreads(ofStories stories: [String]) throws -> [String: String] {
+        try db.read { db in
+            let lookup = try db.cachedStatement(sql: """
+                SELECT s.thread FROM stories s WHERE s.id = ? AND s.thread IS NOT NULL
+                AND (SELECT count(*) FROM stories t WHERE t.thread = s.thread AND t.active = 1) >= 2
+                """)
+            var out: [String: String] = [:]
+            for id in stories { if let t = try String.fetchOne(lookup, arguments: [id]) { out[id] = t } }
             return out
         }
     }
@@ -545,13 +568,14 @@ extension StateStore {
     static func upsertStory(_ s: Story, run: Int, grew: Bool, _ db: Database) throws {
         try db.execute(sql: """
             INSERT INTO stories (id, label, first_published, last_published, size, created_run, updated_run, merged_into,
-                                 split_from, active)
-            VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, 1)
+                                 split_from, active, thread)
+            VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, 1, ?)
             ON CONFLICT(id) DO UPDATE SET label = excluded.label, first_published = excluded.first_published,
                 last_published = excluded.last_published, size = excluded.size, active = 1, merged_into = NULL,
+                thread = excluded.thread,
                 updated_run = CASE WHEN ? THEN excluded.updated_run ELSE stories.updated_run END
             """, arguments: [s.id, s.label, s.firstPublished?.timeIntervalSince1970, s.lastPublished?.timeIntervalSince1970,
-                             s.briefs.count, run, run, s.splitFrom, grew])
+                             s.briefs.count, run, run, s.splitFrom, s.thread.isEmpty ? nil : s.thread, grew])
     }
 
     /// Records a finished run with the history's totals after it (and the largest brief rowid, see
