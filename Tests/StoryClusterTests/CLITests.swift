@@ -98,6 +98,10 @@ import Testing
         let explain = try Self.run(["explain", "Data/crawlsim/pages", "business/business-20261103-1912.txt#1", "business/business-20261104-0730.txt#1"])
         #expect(explain.stdout.contains("decision: same duplicate group"))
         #expect(explain.stdout.contains("shared shingles:"))
+        // The strike (TAMPA) and the drone attack (RIYAD) of the sample: two stories, one thread, and why.
+        let thread = try Self.run(["explain", "Data/sample", "anp-buitenland-20261124-0930.txt#2", "anp-buitenland-20261124-0930.txt#3"])
+        #expect(thread.stdout.contains("decision: different stories") && thread.stdout.contains("decision: same thread"))
+        #expect(thread.stdout.contains("cosine of the two stories' centroids"))
         let unknown = try Self.run(["explain", "Data/sample", "nope", "anp-buitenland-20261124-0930.txt#1"])
         #expect(unknown.status == 64 && unknown.stderr.contains("no brief with id nope"))
         let tune = try Self.run(["tune", "Data/crawlsim/pages", "--labels", "Data/crawlsim/labels.jsonl", "--field", "dup"])

@@ -31,6 +31,12 @@ public struct Explanation: Sendable {
     public var sameStory: Bool
     /// Story of each.
     public var stories: (String, String)
+    /// Thread of each (their stories' threads).
+    public var threads: (String, String)
+    /// Cosine of the two stories' centroids (what the thread step compares), 1 within one story.
+    public var eventCosine: Double
+    /// Hours between the two stories' mean publication times, when known.
+    public var eventHoursApart: Double?
 
     /// Explains briefs `i` and `j` of a finished run.
     public static func explain(_ report: RunReport, _ i: Int, _ j: Int, pipeline: Pipeline) -> Explanation {
@@ -80,13 +86,28 @@ public struct Explanation: Sendable {
         let li = Double(max(1, rows.nonZeros(0))), lj = Double(max(1, rows.nonZeros(1)))
         let factor = 1 / ((li / (li + l0)) * (lj / (lj + l0))).squareRoot()
         let hours = briefs[i].published.flatMap { p in briefs[j].published.map { abs(p.timeIntervalSince($0)) / 3600 } }
-        let si = report.stories.stories[report.stories.storyOf[i]].id, sj = report.stories.stories[report.stories.storyOf[j]].id
+        let storyI = report.stories.stories[report.stories.storyOf[i]], storyJ = report.stories.stories[report.stories.storyOf[j]]
+        let si = storyI.id, sj = storyJ.id
+        // The two events as the thread step sees them: centroids of their canonical briefs' rows, at their mean times.
+        func centroid(_ s: Story) -> (vector: [Int32: Float], hours: Double?) {
+            let r = model.transform(s.canonicalBriefs.map { clusterer.clusteringText(briefs[$0]) })
+            var v: [Int32: Float] = [:]
+            for k in r.columns.indices { v[r.columns[k], default: 0] += r.values[k] }
+            let norm = v.values.map { $0 * $0 }.reduce(0, +).squareRoot()
+            if norm > 0 { for k in v.keys { v[k]! /= norm } }
+            let times = s.canonicalBriefs.compactMap { briefs[$0].published?.timeIntervalSince1970 }
+            return (v, times.count == s.canonicalBriefs.count && !times.isEmpty ? times.reduce(0, +) / Double(times.count) / 3600 : nil)
+        }
+        let (ci, cj) = (centroid(storyI), centroid(storyJ))
+        let eventCosine = si == sj ? 1 : Double(ci.vector.reduce(Float(0)) { $0 + $1.value * (cj.vector[$1.key] ?? 0) })
+        let eventHours = ci.hours.flatMap { a in cj.hours.map { abs(a - $0) } }
         return Explanation(
             jaccard: StoryCluster.jaccard(a, b), estimatedJaccard: MinHasher.estimate(sigA, sigB), sharedShingles: shared,
             shingleCounts: (a.count, b.count), collidingBands: colliding, lsh: lsh,
             sameDuplicateGroup: report.dedup.canonicalOf[i] == report.dedup.canonicalOf[j],
             canonicals: (briefs[report.dedup.canonicalOf[i]].id, briefs[report.dedup.canonicalOf[j]].id),
             cosine: cosine, sharedTerms: Array(terms.prefix(8)), lengthFactor: factor, hoursApart: hours,
-            sameStory: si == sj, stories: (si, sj))
+            sameStory: si == sj, stories: (si, sj), threads: (storyI.thread, storyJ.thread), eventCosine: eventCosine,
+            eventHoursApart: eventHours)
     }
 }

@@ -38,6 +38,19 @@ extension Explanation {
             }
         }
         out += "  decision: \(sameStory ? "same story" : "different stories") (\(stories.0) / \(stories.1))\n"
+        guard st.threads, !threads.0.isEmpty else { return out }
+        out += "\nThreads\n"
+        if sameStory {
+            out += "  one story, so one thread (\(threads.0))\n"
+            return out
+        }
+        out += String(format: "  cosine of the two stories' centroids %.3f (edges from %.2f; threads merge while the average over their event pairs within %.0f h is ≥ %.2f)\n",
+                      eventCosine, Double(st.threadEdgeFloor), st.threadWindowHours, Double(st.threadThreshold))
+        if let h = eventHoursApart {
+            out += String(format: "  stories %.1f hours apart (mean times)%@\n", h, h > st.threadWindowHours
+                          ? " (beyond the thread window: linked only through events between them)" : "")
+        }
+        out += "  decision: \(threads.0 == threads.1 ? "same thread" : "different threads") (\(threads.0) / \(threads.1))\n"
         return out
     }
 }
