@@ -29,7 +29,7 @@ public struct ThreadLinkage: Sendable {
     }
 
     /// Per row, the thread of its event as the smallest row index of the thread; `events[i]` is row i's event label
-    /// (any integer), `hours[i]` its time. With `anchors` (per row, −1 = none), events whose rows carry one anchor
+    /// (any integer), `hours[i]` its time (an event none of whose rows has one stays a thread of its own). With `anchors` (per row, −1 = none), events whose rows carry one anchor
     /// start as one thread, and two anchored threads never merge (a nightly run's stored threads).
     public func threads(_ rows: SparseRows, events: [Int], hours: [Double?], anchors: [Int]? = nil) -> [Int] {
         let n = rows.rowCount
@@ -38,11 +38,26 @@ public struct ThreadLinkage: Sendable {
         var firstRow: [Int] = []
         for (i, e) in events.enumerated() where slot[e] == nil { slot[e] = firstRow.count; firstRow.append(i) }
         let eventOf = events.map { slot[$0]! }
-        let centroids = Self.centroids(rows, of: eventOf, count: firstRow.count)
         var hourSum = [Double](repeating: 0, count: firstRow.count)
         var hourCount = [Int](repeating: 0, count: firstRow.count)
         for (i, h) in hours.enumerated() { if let h { hourSum[eventOf[i]] += h; hourCount[eventOf[i]] += 1 } }
-        let eventHours: [Double?] = (0..<firstRow.count).map { hourCount[$0] > 0 ? hourSum[$0] / Double(hourCount[$0]) : nil }
+        // An event without a time joins no thread: continuity in time is what tells a running story from two
+        // look-alike events (two earthquakes, two shootings), which share all their vocabulary.
+        let untimed = (0..<firstRow.count).filter { hourCount[$0] == 0 }
+        let eventHours: [Double?] = (0..<firstRow.count).map { hourCount[$0] > 0 ? hourSum[$0] / Double(hourCount[$0]) : 0 }
+        var centroids = Self.centroids(rows, of: eventOf, count: firstRow.count)
+        if !untimed.isEmpty {
+            let drop = Set(untimed)
+            var kept = SparseRows(columnCount: centroids.columnCount, rowStart: [0], columns: [], values: [])
+            for e in 0..<firstRow.count {
+                if !drop.contains(e) {
+                    kept.columns += centroids.columns[centroids.rowStart[e]..<centroids.rowStart[e + 1]]
+                    kept.values += centroids.values[centroids.rowStart[e]..<centroids.rowStart[e + 1]]
+                }
+                kept.rowStart.append(kept.columns.count)
+            }
+            centroids = kept
+        }
         var linkage = EventLinkage(threshold: threshold, windowHours: windowHours, edgeFloor: edgeFloor)
         linkage.minSharedTerms = minSharedTerms
         linkage.minSharedTermsLong = minSharedTerms

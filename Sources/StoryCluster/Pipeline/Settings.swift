@@ -210,7 +210,7 @@ extension Setting {
         integer("stories.common_term_briefs", "500", 0...1_000_000_000, \.stories.commonTermBriefs,
                 "events: a term in more earlier briefs of the window proposes no candidates (0 = no limit)"),
         boolean("threads.enabled", "true", \.stories.threads, "group events into threads (running stories)"),
-        real("threads.threshold", flag: "thread-threshold", "0.1", 0...1, lowerOpen: true, \.stories.threadThreshold,
+        real("threads.threshold", flag: "thread-threshold", "0.13", 0...1, lowerOpen: true, \.stories.threadThreshold,
              "threads: merge while the average cosine over event pairs within the window is >= this"),
         real("threads.window_hours", "504", 0...87_600, lowerOpen: false, \.stories.threadWindowHours,
              "threads: events further apart are not linked directly"),
