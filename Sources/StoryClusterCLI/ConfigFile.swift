@@ -25,6 +25,8 @@ enum ConfigFile {
             }
             for (k, v) in mapping {
                 guard let key = k.scalar?.string else { throw StoryClusterError.usage("\(path): a key that is not a plain name") }
+                // A second block of one section would silently replace the first's settings.
+                guard top[key] == nil else { throw StoryClusterError.usage("\(path): \(key): section given twice") }
                 top[key] = v
             }
         }
@@ -40,6 +42,7 @@ enum ConfigFile {
             var m: [String: Node] = [:]
             for (k, v) in mapping {
                 guard let key = k.scalar?.string else { throw fail(section, "a key that is not a plain name") }
+                guard m[key] == nil else { throw fail("\(section).\(key)", "given twice") }
                 m[key] = v
             }
             let known = Setting.all.filter { $0.section == section }

@@ -80,6 +80,9 @@ import Testing
         let dir = Fixtures.tempDir()
         let defaults = try Self.run(["config", "--print-defaults"])
         #expect(defaults.stdout.contains("threshold: 0.8") && defaults.stdout.contains("threshold: 1.1"))
+        // Each section once: a second `stories:` block would override the first when the template is read back.
+        let sections = defaults.stdout.split(separator: "\n").filter { !$0.hasPrefix(" ") && !$0.hasPrefix("#") && $0.hasSuffix(":") }
+        #expect(sections.count == Set(sections).count && sections.contains("threads:"), "\(sections)")
         let cfg = Fixtures.write(defaults.stdout.replacingOccurrences(of: "threshold: 0.8 ", with: "threshold: 0.6 "), "c.yaml", in: dir)
         let fromFile = try Self.run(["run", "Data/sample", "--format", "json", "--config", cfg.path])
         #expect(fromFile.stdout.contains("\"dedup\":{\"threshold\":0.6000"))
@@ -88,6 +91,12 @@ import Testing
         let typo = Fixtures.write("dedup:\n  treshold: 0.5\n", "typo.yaml", in: dir)
         let bad = try Self.run(["run", "Data/sample", "--config", typo.path])
         #expect(bad.status == 64 && bad.stderr.contains("dedup.treshold: unknown setting"))
+        let twice = Fixtures.write("stories:\n  event_threshold: 0.3\nstories:\n  edge_floor: 0.1\n", "twice.yaml", in: dir)
+        let again = try Self.run(["run", "Data/sample", "--config", twice.path])
+        #expect(again.status == 64 && again.stderr.contains("stories: section given twice"), "\(again.stderr)")
+        let key = Fixtures.write("dedup:\n  threshold: 0.5\n  threshold: 0.9\n", "key.yaml", in: dir)
+        let keyTwice = try Self.run(["run", "Data/sample", "--config", key.path])
+        #expect(keyTwice.status == 64 && keyTwice.stderr.contains("dedup.threshold: given twice"), "\(keyTwice.stderr)")
     }
 
     @Test func evalExplainAndTune() throws {

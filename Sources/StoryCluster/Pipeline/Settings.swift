@@ -209,13 +209,6 @@ extension Setting {
                 "events: edges a brief keeps to earlier briefs, strongest first (0 = all)"),
         integer("stories.common_term_briefs", "500", 0...1_000_000_000, \.stories.commonTermBriefs,
                 "events: a term in more earlier briefs of the window proposes no candidates (0 = no limit)"),
-        boolean("threads.enabled", "true", \.stories.threads, "group events into threads (running stories)"),
-        real("threads.threshold", flag: "thread-threshold", "0.13", 0...1, lowerOpen: true, \.stories.threadThreshold,
-             "threads: merge while the average cosine over event pairs within the window is >= this"),
-        real("threads.window_hours", "504", 0...87_600, lowerOpen: false, \.stories.threadWindowHours,
-             "threads: events further apart are not linked directly"),
-        real("threads.edge_floor", "0.1", 0...1, lowerOpen: false, \.stories.threadEdgeFloor, "threads: event cosines below this are not edges"),
-        integer("threads.min_shared_terms", "2", 1...10, \.stories.threadMinSharedTerms, "threads: distinct terms two events must share"),
         integer("stories.title_weight", "1", 0...10, \.stories.titleWeight, "events: extra counts of each title word"),
         integer("stories.capital_boost", "1", 0...10, \.stories.capitalBoost, "events: extra counts per capitalised word"),
         integer("stories.number_boost", "1", 0...10, \.stories.numberBoost, "events: extra counts per number"),
@@ -241,6 +234,13 @@ extension Setting {
         real("stories.name_boost", flag: "name-boost", "0", 0...100, lowerOpen: false, \.stories.nameBoost,
              "extra weight for capitalised names mid-sentence (0 = off)"),
         boolean("stories.dateline_terms", flag: "dateline-terms", "false", \.stories.datelineTerms, "add the dateline place to the text clustered"),
+        boolean("threads.enabled", "true", \.stories.threads, "group events into threads (running stories)"),
+        real("threads.threshold", flag: "thread-threshold", "0.13", 0...1, lowerOpen: true, \.stories.threadThreshold,
+             "threads: merge while the average cosine over event pairs within the window is >= this"),
+        real("threads.window_hours", "504", 0...87_600, lowerOpen: false, \.stories.threadWindowHours,
+             "threads: events further apart are not linked directly"),
+        real("threads.edge_floor", "0.1", 0...1, lowerOpen: false, \.stories.threadEdgeFloor, "threads: event cosines below this are not edges"),
+        integer("threads.min_shared_terms", "2", 1...10, \.stories.threadMinSharedTerms, "threads: distinct terms two events must share"),
     ]
 
     /// The setting with this config key (`stories.smoothing`), flag (`story-threshold`) or, when only one section
