@@ -241,17 +241,17 @@ import LinearAlgebra
             let gold = try GoldLabels(path: Fixtures.root.appendingPathComponent("Data/\(set)/labels.jsonl").path, field: "story")
             return Evaluation(report, labels: gold, field: .story, level: level).scores
         }
-        // UCI's labels are threads: threads recover part of what events split. Measured 0.718 (P 0.923; events 0.495).
+        // UCI's labels are threads: threads recover part of what events split. Measured 0.694 (P 0.932; events 0.495).
         let uci = try score("uci-news-dev", level: .thread)
-        #expect(uci.bcubed.f1 >= 0.71 && uci.bcubed.precision >= 0.90, "\(uci.bcubed)")
+        #expect(uci.bcubed.f1 >= 0.68 && uci.bcubed.precision >= 0.90, "\(uci.bcubed)")
         // ECB+ pairs look-alike events (two earthquakes, two rehab admissions) and has no publication times: a
         // thread never joins them, so threads are the events (0.885 both).
         let ecb = try score("ecbplus", level: .thread), ecbEvents = try score("ecbplus", level: .event)
         #expect(abs(ecb.bcubed.precision - ecbEvents.bcubed.precision) < 1e-9 && abs(ecb.bcubed.recall - ecbEvents.bcubed.recall) < 1e-9)
         // The crawl simulation dates them within days: its labels are the ECB+ events, each its own thread. Measured:
-        // threads 0.851 (P 0.755), events 0.870 (P 0.857): some siblings still join (threshold 0.1: P 0.685; 0.15: 0.798).
+        // threads 0.878 (P 0.832), events 0.870 (P 0.857): few siblings join (threshold 0.1: P 0.685; 0.13: 0.755).
         let crawl = try score("crawlsim", corpus: "pages", level: .thread)
-        #expect(crawl.bcubed.f1 >= 0.84 && crawl.bcubed.precision >= 0.75, "\(crawl.bcubed)")
+        #expect(crawl.bcubed.f1 >= 0.87 && crawl.bcubed.precision >= 0.82, "\(crawl.bcubed)")
     }
 
     @Test func everyBriefInExactlyOneStoryAndIdsAreStable() throws {

@@ -32,7 +32,7 @@ public struct StoryConfig: Hashable, Sendable {
     /// Threads: group events into running stories.
     public var threads = true
     /// Threads: merge while the average cosine over event pairs within the window is at least this.
-    public var threadThreshold: Float = 0.13
+    public var threadThreshold: Float = 0.2
     /// Threads: events further apart than this many hours are not linked directly.
     public var threadWindowHours: Double = 504
     /// Threads: event-centroid cosines below this are not edges.

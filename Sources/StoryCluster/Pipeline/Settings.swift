@@ -235,7 +235,7 @@ extension Setting {
              "extra weight for capitalised names mid-sentence (0 = off)"),
         boolean("stories.dateline_terms", flag: "dateline-terms", "false", \.stories.datelineTerms, "add the dateline place to the text clustered"),
         boolean("threads.enabled", "true", \.stories.threads, "group events into threads (running stories)"),
-        real("threads.threshold", flag: "thread-threshold", "0.13", 0...1, lowerOpen: true, \.stories.threadThreshold,
+        real("threads.threshold", flag: "thread-threshold", "0.2", 0...1, lowerOpen: true, \.stories.threadThreshold,
              "threads: merge while the average cosine over event pairs within the window is >= this"),
         real("threads.window_hours", "504", 0...87_600, lowerOpen: false, \.stories.threadWindowHours,
              "threads: events further apart are not linked directly"),
