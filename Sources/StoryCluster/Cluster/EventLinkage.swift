@@ -133,18 +133,12 @@ public struct EventLinkage: Sendable {
                         // This row's own entry in term c's list: found by binary search the first time, then the
                         // next entry each time the term comes back.
                         var own = cursor[c]
-                        if own < 0 {
-                            var l = postingStart[c], h = postingStart[c + 1]
-                            while l < h { let m = (l + h) / 2; if Int(postingRow[m]) < p { l = m + 1 } else { h = m } }
-                            own = l
-                        }
+                        if own < 0 { own = partitionPoint(postingStart[c]..<postingStart[c + 1]) { Int(postingRow[$0]) < p } }
                         cursor[c] = own + 1
                         if common > 0 {
                             var l = low[c]
                             if l < 0 {
-                                var h = own
-                                l = postingStart[c]
-                                while l < h { let m = (l + h) / 2; if time[Int(postingRow[m])] < lo { l = m + 1 } else { h = m } }
+                                l = partitionPoint(postingStart[c]..<own) { time[Int(postingRow[$0])] < lo }
                             } else {
                                 while l < own && time[Int(postingRow[l])] < lo { l += 1 }
                             }
@@ -246,8 +240,7 @@ public struct EventLinkage: Sendable {
             links[i] = row
         }
         func find(_ list: [(Int32, Float, Int32)], _ key: Int32) -> (found: Bool, at: Int) {
-            var l = 0, h = list.count
-            while l < h { let m = (l + h) / 2; if list[m].0 < key { l = m + 1 } else { h = m } }
+            let l = partitionPoint(0..<list.count) { list[$0].0 < key }
             return (l < list.count && list[l].0 == key, l)
         }
         func absorb(_ a: Int, _ b: Int) {

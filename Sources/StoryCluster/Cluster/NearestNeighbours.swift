@@ -113,9 +113,7 @@ public enum NearestNeighbours {
 
     /// The first index of sorted `values` that is not below `t`.
     static func lowerBound(_ values: [Double], _ t: Double) -> Int {
-        var lo = 0, hi = values.count
-        while lo < hi { let mid = (lo + hi) / 2; if values[mid] < t { lo = mid + 1 } else { hi = mid } }
-        return lo
+        partitionPoint(0..<values.count) { values[$0] < t }
     }
 
     /// Inserts (s, j) into a list of capacity k ordered by similarity descending, then index ascending: a total

@@ -4,9 +4,10 @@ import Foundation
 ///
 /// Each event is its briefs' TF-IDF centroid at the event's mean time; events are linked as briefs are in
 /// `EventLinkage` (an inverted-index sweep within a time window), over a longer window, and merged best-first.
-/// A thread's early and late events need not share a window: the score averages over the pairs that have an edge.
+/// A thread's early and late events need not share a window: the score averages over the event pairs that lie within
+/// one window (`EventLinkage.Average.windowPairs`).
 public struct ThreadLinkage: Sendable {
-    /// Merge while the average cosine over the linked event pairs of two threads is at least this.
+    /// Merge while the average cosine over the event pairs of two threads within one window is at least this.
     public var threshold: Float
     /// Two events whose mean times are further apart than this (hours) are never linked directly.
     public var windowHours: Double
@@ -43,21 +44,9 @@ public struct ThreadLinkage: Sendable {
         for (i, h) in hours.enumerated() { if let h { hourSum[eventOf[i]] += h; hourCount[eventOf[i]] += 1 } }
         // An event without a time joins no thread: continuity in time is what tells a running story from two
         // look-alike events (two earthquakes, two shootings), which share all their vocabulary.
-        let untimed = (0..<firstRow.count).filter { hourCount[$0] == 0 }
+        // Such an event gets an empty centroid (no edges) and any time.
         let eventHours: [Double?] = (0..<firstRow.count).map { hourCount[$0] > 0 ? hourSum[$0] / Double(hourCount[$0]) : 0 }
-        var centroids = Self.centroids(rows, of: eventOf, count: firstRow.count)
-        if !untimed.isEmpty {
-            let drop = Set(untimed)
-            var kept = SparseRows(columnCount: centroids.columnCount, rowStart: [0], columns: [], values: [])
-            for e in 0..<firstRow.count {
-                if !drop.contains(e) {
-                    kept.columns += centroids.columns[centroids.rowStart[e]..<centroids.rowStart[e + 1]]
-                    kept.values += centroids.values[centroids.rowStart[e]..<centroids.rowStart[e + 1]]
-                }
-                kept.rowStart.append(kept.columns.count)
-            }
-            centroids = kept
-        }
+        let centroids = Self.centroids(rows, of: eventOf, count: firstRow.count, skip: { hourCount[$0] == 0 })
         var linkage = EventLinkage(threshold: threshold, windowHours: windowHours, edgeFloor: edgeFloor)
         linkage.minSharedTerms = minSharedTerms
         linkage.minSharedTermsLong = minSharedTerms
@@ -78,8 +67,8 @@ public struct ThreadLinkage: Sendable {
         return eventOf.map { smallest[threadOfEvent[$0]] }
     }
 
-    /// The L2-normalised sum of each group's rows; `group[i]` in 0..<count.
-    static func centroids(_ rows: SparseRows, of group: [Int], count: Int) -> SparseRows {
+    /// The L2-normalised sum of each group's rows, an empty row for a group `skip` names; `group[i]` in 0..<count.
+    static func centroids(_ rows: SparseRows, of group: [Int], count: Int, skip: (Int) -> Bool = { _ in false }) -> SparseRows {
         var membersStart = [Int](repeating: 0, count: count + 1)
         for g in group { membersStart[g + 1] += 1 }
         for g in 0..<count { membersStart[g + 1] += membersStart[g] }
@@ -91,6 +80,7 @@ public struct ThreadLinkage: Sendable {
         var used: [Int32] = []
         for g in 0..<count {
             for m in members[membersStart[g]..<membersStart[g + 1]] {
+                if skip(g) { break }
                 for k in rows.rowStart[m]..<rows.rowStart[m + 1] {
                     let c = rows.columns[k]
                     if dense[Int(c)] == 0 { used.append(c) }
@@ -115,7 +105,7 @@ public struct ThreadLinkage: Sendable {
 
 /// A thread: the running story a set of events (stories) belongs to.
 public struct StoryThread: Hashable, Sendable {
-    /// Stable id derived from the thread's earliest brief, as a story's is from its own.
+    /// Stable id: `t` + the id of its earliest story (or a stored thread's id a nightly run kept).
     public var id: String
     /// Top terms of the thread's largest story.
     public var label: String
@@ -156,10 +146,15 @@ extension StoryResult {
                                        firstPublished: slots.compactMap { stories[$0].firstPublished }.min(),
                                        lastPublished: slots.compactMap { stories[$0].lastPublished }.max()))
         }
+        self.threads = threads
+        sortThreads()
+    }
+
+    /// Threads by most recent activity, ties by id (threads without times last), as stories are ordered.
+    mutating func sortThreads() {
         threads.sort { a, b in
             let x = a.lastPublished ?? .distantPast, y = b.lastPublished ?? .distantPast
             return x != y ? x > y : a.id < b.id
         }
-        self.threads = threads
     }
 }

@@ -77,9 +77,6 @@ extension StoryResult {
             threads[k].id = assigned.ids[k]
         }
         for k in stories.indices { stories[k].thread = rename[stories[k].thread] ?? stories[k].thread }
-        threads.sort { a, b in
-            let x = a.lastPublished ?? .distantPast, y = b.lastPublished ?? .distantPast
-            return x != y ? x > y : a.id < b.id
-        }
+        sortThreads()  // ties are ordered by id, which may have changed
     }
 }
