@@ -170,6 +170,49 @@ import Testing
         #expect(third.stories.threads.filter { $0.id == t2.thread }.first?.stories.count == 2)
     }
 
+    @Test func aNightsNewEventJoinsAStoredThreadItDidNotTouch() throws {
+        // Night 1: the seed page. Night 2: a tanker seizure six days after the strike (TAMPA), too late for the
+        // strike's story but within the thread window; the night touches no stored story, so only the thread context
+        // (stored stories of the window) can put it in the strike's thread. Night 3 adds a third event (grown), and a
+        // full run (--rebuild) keeps the thread and its id.
+        let dir = Fixtures.tempDir()
+        let state = dir.appendingPathComponent("state.sqlite")
+        let corpus = dir.appendingPathComponent("corpus")
+        try FileManager.default.createDirectory(at: corpus, withIntermediateDirectories: true)
+        let sample = Fixtures.root.appendingPathComponent("Data/sample")
+        let page = try FileManager.default.contentsOfDirectory(atPath: sample.path).sorted()[0]
+        try FileManager.default.copyItem(at: sample.appendingPathComponent(page), to: corpus.appendingPathComponent(page))
+        func storyAndThread(_ report: RunReport, where match: (Brief) -> Bool) throws -> (story: String, thread: String) {
+            let b = report.corpus.briefs
+            let i = try #require(b.indices.first { match(b[$0]) })
+            let s = report.stories.stories[report.stories.storyOf[i]]
+            return (s.id, s.thread)
+        }
+        let (first, _) = try Self.run(corpus, state: state)
+        let strike = try storyAndThread(first) { $0.dateline == "TAMPA" }
+        _ = Fixtures.write(#"{"id": "tanker", "text": "STRAAT VAN HORMUZ (ANP/RTR) - De Iraanse Revolutionaire Garde heeft een olietanker in beslag genomen in de Straat van Hormuz. Teheran spreekt van vergelding voor de oorlog die het Amerikaanse leger voert.", "published": "2026-12-01T10:00:00Z"}"# + "\n",
+                           "night2.jsonl", in: corpus)
+        let (second, delta2) = try Self.run(corpus, state: state, sinceLast: true)
+        #expect(delta2.path == .append)
+        let tanker = try storyAndThread(second) { $0.id.hasSuffix("tanker") }
+        #expect(tanker.story != strike.story)
+        #expect(!second.stories.stories.contains { $0.id == strike.story })  // the strike's story was not touched
+        #expect(tanker.thread == strike.thread)
+        #expect(delta2.newThreads == [strike.thread] && delta2.grownThreads.isEmpty)
+        _ = Fixtures.write(#"{"id": "embassy", "text": "BAGDAD (ANP/AFP) - De Iraanse Revolutionaire Garde heeft drones afgevuurd op de Amerikaanse ambassade in Bagdad, als vergelding voor de oorlog die het Amerikaanse leger voert en de aanvallen van Central Command.", "published": "2026-12-03T08:00:00Z"}"# + "\n",
+                           "night3.jsonl", in: corpus)
+        let (third, delta3) = try Self.run(corpus, state: state, sinceLast: true)
+        let embassy = try storyAndThread(third) { $0.id.hasSuffix("embassy") }
+        #expect(embassy.thread == strike.thread)
+        #expect(delta3.newThreads.isEmpty && delta3.grownThreads.map(\.0) == [strike.thread])
+        #expect(delta3.grownThreads.first?.1 == [embassy.story])
+        let (fourth, _) = try Pipeline(settings: RunSettings()).run(corpusPath: corpus.path, state: StateStore(path: state.path),
+                                                                   reader: CorpusReader(), rebuild: true)
+        let again = try storyAndThread(fourth) { $0.id.hasSuffix("tanker") }
+        #expect(again.thread == strike.thread)
+        #expect(Set(fourth.stories.threads.first { $0.id == strike.thread }?.stories ?? []) == [strike.story, tanker.story, embassy.story])
+    }
+
     /// The stored model's fit size and briefs placed since, and per story its vector's size, or nil without a model.
     static func storyModel(_ state: URL) throws -> (fitted: Int, folded: Int, sizes: [String: Int])? {
         let store = try StateStore(path: state.path)

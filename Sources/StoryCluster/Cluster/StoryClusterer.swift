@@ -395,11 +395,13 @@ public struct StoryClusterer: Sendable {
     /// Sets `result`'s threads (`ThreadLinkage` over its stories' events), given the TF-IDF rows and event label of
     /// each canonical brief in `canonical` order; `anchored` maps stories to stored threads that stay whole (a night
     /// that loads only part of the history) and name them. With threads off every story is its own thread.
+    /// `context` adds stored stories the report does not hold, each anchored to its stored thread, so that a new
+    /// event can join a thread whose events the night did not touch; the thread then keeps the stored id.
     public func setThreads(_ result: inout StoryResult, briefs: [Brief], canonical: [Int], rows: SparseRows?, events: [Int],
-                           anchored stored: [String: String] = [:]) {
+                           anchored stored: [String: String] = [:], context: ThreadContext? = nil) {
         var position: [Int: Int] = [:]
         for (p, i) in canonical.enumerated() { position[i] = p }
-        guard let rows, config.threads, rows.rowCount == canonical.count else {
+        guard var rows, config.threads, rows.rowCount == canonical.count else {
             result.setThreads(Array(result.stories.indices), briefs: briefs, stored: stored)
             return
         }
@@ -408,19 +410,38 @@ public struct StoryClusterer: Sendable {
         linkage.commonTermEvents = config.commonTermBriefs
         // Stored threads as anchors: a number per stored thread id, on every canonical brief of its stories.
         var anchors: [Int]? = nil
-        if !stored.isEmpty {
-            var number: [String: Int] = [:]
+        var number: [String: Int] = [:]
+        func anchor(_ t: String) -> Int { number[t] ?? { let k = number.count; number[t] = k; return k }() }
+        var events = events
+        var hours = canonical.map { briefs[$0].published.map { $0.timeIntervalSince1970 / 3600 } }
+        if !stored.isEmpty || context != nil {
             var a = [Int](repeating: -1, count: canonical.count)
             for s in result.stories {
                 guard let t = stored[s.id] else { continue }
-                let k = number[t] ?? { let k = number.count; number[t] = k; return k }()
+                let k = anchor(t)
                 for c in s.canonicalBriefs { if let p = position[c] { a[p] = k } }
+            }
+            if let context, context.rows.rowCount > 0 {
+                // Context events after the report's, with labels no report event uses.
+                let offset = (events.max() ?? 0) + 1
+                rows.append(context.rows)
+                events += context.story.map { offset + $0 }
+                hours += context.hours.map { Optional($0) }
+                a += context.story.map { anchor(context.threads[$0]) }
             }
             anchors = a
         }
-        let threadOf = linkage.threads(rows, events: events,
-                                       hours: canonical.map { briefs[$0].published.map { $0.timeIntervalSince1970 / 3600 } },
-                                       anchors: anchors)
+        let isContext = context.map { [Bool](repeating: false, count: canonical.count) + [Bool](repeating: true, count: $0.rows.rowCount) }
+        let threadOf = linkage.threads(rows, events: events, hours: hours, anchors: anchors, context: isContext)
+        // A report thread that holds a context story is that story's stored thread.
+        var stored = stored
+        if let context {
+            var contextThread: [Int: String] = [:]
+            for (k, s) in context.story.enumerated() { contextThread[threadOf[canonical.count + k]] = context.threads[s] }
+            for s in result.stories {
+                if let t = contextThread[threadOf[position[s.canonicalBriefs[0]]!]] { stored[s.id] = t }
+            }
+        }
         result.setThreads(result.stories.map { threadOf[position[$0.canonicalBriefs[0]]!] }, briefs: briefs, stored: stored)
     }
 

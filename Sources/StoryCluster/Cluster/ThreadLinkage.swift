@@ -31,8 +31,9 @@ public struct ThreadLinkage: Sendable {
 
     /// Per row, the thread of its event as the smallest row index of the thread; `events[i]` is row i's event label
     /// (any integer), `hours[i]` its time (an event none of whose rows has one stays a thread of its own). With `anchors` (per row, −1 = none), events whose rows carry one anchor
-    /// start as one thread, and two anchored threads never merge (a nightly run's stored threads).
-    public func threads(_ rows: SparseRows, events: [Int], hours: [Double?], anchors: [Int]? = nil) -> [Int] {
+    /// start as one thread, and two anchored threads never merge (a nightly run's stored threads). Events of rows
+    /// marked `context` get no edges among themselves (they are anchored, so such edges could never count).
+    public func threads(_ rows: SparseRows, events: [Int], hours: [Double?], anchors: [Int]? = nil, context: [Bool]? = nil) -> [Int] {
         let n = rows.rowCount
         guard n > 1 else { return Array(0..<n) }
         var slot: [Int: Int] = [:]
@@ -53,7 +54,13 @@ public struct ThreadLinkage: Sendable {
         linkage.maxEdgesPerBrief = edgesPerEvent
         linkage.average = average
         linkage.commonTermBriefs = commonTermEvents
-        let graph = linkage.graph(centroids, hours: eventHours)
+        var queries: [Bool]? = nil
+        if let context {
+            var q = [Bool](repeating: true, count: firstRow.count)
+            for (i, e) in eventOf.enumerated() where context[i] { q[e] = false }
+            queries = q
+        }
+        let graph = linkage.graph(centroids, hours: eventHours, queries: queries)
         var initial: [Int]? = nil
         if let anchors {
             var a = [Int](repeating: -1, count: firstRow.count)
@@ -100,6 +107,27 @@ public struct ThreadLinkage: Sendable {
             used.removeAll(keepingCapacity: true)
         }
         return out
+    }
+}
+
+/// Stored stories a nightly run does not report, given to its thread step (`StoryClusterer.setThreads`) so that a new
+/// event can join a running story whose recent events the night did not touch.
+public struct ThreadContext: Sendable {
+    /// One row per canonical brief, in the columns of the report's rows.
+    public var rows: SparseRows
+    /// Each row's publication time in hours since 1970.
+    public var hours: [Double]
+    /// Each row's story, an index into `threads`.
+    public var story: [Int]
+    /// Each story's stored thread id.
+    public var threads: [String]
+
+    /// Creates the context.
+    public init(rows: SparseRows, hours: [Double], story: [Int], threads: [String]) {
+        self.rows = rows
+        self.hours = hours
+        self.story = story
+        self.threads = threads
     }
 }
 

@@ -235,11 +235,41 @@ enum AppendRun {
         }
         stories.resort()
         // Threads of the report's stories, stored threads of two or more stories anchored (their other stories are not
-        // loaded, so they stay whole and keep their ids). A new event joins a stored thread through the stories the
-        // night touched; a full run reconsiders every thread.
+        // reported, so they stay whole and keep their ids). The stored stories within the thread window of the new
+        // briefs come along as context, each anchored to its thread, so a new event can join a thread it shares no
+        // story with; two stored threads are never joined here (a full run reconsiders every thread).
         let threadClock = Date()
-        pipeline.clusterer.setThreads(&stories, briefs: briefs, canonical: canonical, rows: labelling.rows, events: labels,
-                                      anchored: try state.sharedThreads(ofStories: Array(touched)))
+        var threadRows = labelling.rows
+        var context: ThreadContext? = nil
+        let times = fresh.compactMap { $0.published?.timeIntervalSince1970 }
+        if pipeline.clusterer.config.threads, let lo = times.min(), let hi = times.max() {
+            let reach = pipeline.clusterer.config.threadWindowHours * 3600
+            let loaded = try state.threadContext(from: lo - reach, to: hi + reach, excluding: touched)
+            if !loaded.isEmpty {
+                // One vocabulary for the report's and the context's rows. Under a stored model the context is added to
+                // the report's (its rows stay as they are); otherwise the report's weights came from the report's texts
+                // alone (a night of one brief weighs every term alike), so both are weighted afresh together.
+                let contextTexts = loaded.map { pipeline.clusterer.clusteringText($0.brief) }
+                let space: (model: TfidfModel, rows: SparseRows)
+                if model != nil {
+                    space = labelling.model.extending(contextTexts)
+                } else {
+                    let both = TfidfModel.fit(texts + contextTexts)
+                    threadRows = both.rows.rows(0..<texts.count)
+                    space = (both.model, both.rows.rows(texts.count..<both.rows.rowCount))
+                }
+                var number: [String: Int] = [:], threadIds: [String] = []
+                let story = loaded.map { item in
+                    number[item.story] ?? { let k = threadIds.count; number[item.story] = k; threadIds.append(item.thread); return k }()
+                }
+                threadRows.columnCount = space.model.terms.count
+                context = ThreadContext(rows: space.rows,
+                                        hours: loaded.map { ($0.brief.published?.timeIntervalSince1970 ?? lo) / 3600 },
+                                        story: story, threads: threadIds)
+            }
+        }
+        pipeline.clusterer.setThreads(&stories, briefs: briefs, canonical: canonical, rows: threadRows, events: labels,
+                                      anchored: try state.sharedThreads(ofStories: Array(touched)), context: context)
         stories.timings.append(("threads", Date().timeIntervalSince(threadClock)))
 
         // What changed.
@@ -252,11 +282,13 @@ enum AppendRun {
         }
         let grownIds = Set(grown.map(\.0)).union(newStories)
         let quiet = try state.storiesUpdated(in: lastRun).filter { !grownIds.contains($0) && !retired.map(\.0).contains($0) }.sorted()
-        let delta = RunDelta(runId: runId, previousRunId: lastRun, statePath: state.path,
+        var delta = RunDelta(runId: runId, previousRunId: lastRun, statePath: state.path,
                              filesParsed: corpus.files.filter(\.parsed).count, filesReused: corpus.files.filter { !$0.parsed }.count,
                              filesMissing: missing, newBriefs: newIds, newStories: newStories, grownStories: grown,
                              quietStories: quiet, merged: retired, path: .append,
                              storyPlacement: queries.isEmpty ? nil : fold != nil ? .model : .window)
+        let threadsBefore = try state.threads(ofStories: Array(touched))
+        delta.setThreadChanges(stories, before: threadsBefore, storedCount: try state.threadSizes(Set(stories.stories.map(\.thread))))
         // The history's totals move by what changed in the touched stories (every duplicate group lies in one story).
         func counts(_ list: [(id: String, canonical: String)]) -> (removed: Int, groups: Int) {
             let dups = list.filter { $0.id != $0.canonical }

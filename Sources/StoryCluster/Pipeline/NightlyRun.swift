@@ -25,6 +25,10 @@ public struct RunDelta: Sendable {
     public var quietStories: [String]
     /// Previous stories absorbed into another: (old id, new id).
     public var merged: [(String, String)]
+    /// Threads of two or more stories that had fewer before this run.
+    public var newThreads: [String] = []
+    /// Threads of two or more stories before this run that gained stories: (id, ids of the stories that joined).
+    public var grownThreads: [(String, [String])] = []
     /// `append` when only the new briefs and what they touched were read (`AppendRun`), `full` otherwise.
     public var path: RunPath = .full
     /// Why the full path ran (nil for `append`).
@@ -32,6 +36,26 @@ public struct RunDelta: Sendable {
     /// How new briefs found their stories: `fit` (everything clustered, the stored model refitted), `model` (placed
     /// through the stored `StoryModel`), `window` (the time window re-embedded around them), nil when none was placed.
     public var storyPlacement: StoryPlacement? = nil
+}
+
+extension RunDelta {
+    /// Sets `newThreads` and `grownThreads` from the run's threads, each reported story's thread before the run
+    /// (`before`; absent for a new story) and the number of active stories each thread had then (`storedCount`,
+    /// which may count stories the run did not report).
+    mutating func setThreadChanges(_ stories: StoryResult, before: [String: String], storedCount: [String: Int]) {
+        var members: [String: [String]] = [:]
+        for s in stories.stories { members[s.thread, default: []].append(s.id) }
+        newThreads = []
+        grownThreads = []
+        for t in stories.threads {
+            let reported = members[t.id] ?? []
+            let joined = reported.filter { before[$0] != t.id }.sorted()
+            guard !joined.isEmpty else { continue }
+            let had = storedCount[t.id] ?? 0
+            let after = had - before.values.filter { $0 == t.id }.count + reported.count
+            if had >= 2 { grownThreads.append((t.id, joined)) } else if after >= 2 { newThreads.append(t.id) }
+        }
+    }
 }
 
 /// Which path a run against a state took.
@@ -162,11 +186,17 @@ public enum NightlyRun {
         }
         let grownIds = Set(grown.map(\.0)).union(newStories)
         let quiet = try lastRun.map { try state.storiesUpdated(in: $0) }.map { $0.filter { !grownIds.contains($0) }.sorted() } ?? []
-        let delta = RunDelta(runId: runId, previousRunId: lastRun, statePath: state.path,
+        var delta = RunDelta(runId: runId, previousRunId: lastRun, statePath: state.path,
                              filesParsed: report.corpus.files.filter(\.parsed).count, filesReused: report.corpus.files.filter { !$0.parsed }.count,
                              filesMissing: missing, newBriefs: newBriefs, newStories: newStories, grownStories: grown,
                              quietStories: quiet, merged: merged, path: .full, fullPathReason: why,
                              storyPlacement: report.stories.model != nil ? .fit : placedNew ? .window : nil)
+        if lastRun != nil {
+            let before = storedStories.filter(\.value.active).compactMapValues(\.thread)
+            var counts: [String: Int] = [:]
+            for t in before.values { counts[t, default: 0] += 1 }
+            delta.setThreadChanges(report.stories, before: before, storedCount: counts)
+        }
         try commit(report, delta: delta, pipeline: pipeline, beforeCommit: beforeCommit, state: state, started: started, forgetMissing: forgetMissing, missing: missing, grownIds: grownIds,
                    storedAssignments: storedAssignments, storedStories: storedStories, fold: fold)
         return (report, delta)

@@ -59,6 +59,13 @@ extension RunReport {
             w.beginObject(); w.field("id", id); w.field("new_briefs", added); w.endObject()
         }
         w.endArray()
+        w.field("new_threads", d.newThreads)
+        w.key("grown_threads")
+        w.beginArray()
+        for (id, joined) in d.grownThreads {
+            w.beginObject(); w.field("id", id); w.field("new_stories", joined); w.endObject()
+        }
+        w.endArray()
         w.field("quiet_stories", d.quietStories)
         w.key("merged")
         w.beginArray()
@@ -199,6 +206,9 @@ extension RunReport {
             out += "; "
             out += "\(d.newStories.count) new stories, \(d.grownStories.count) grew, \(d.quietStories.count) went quiet"
             if !d.merged.isEmpty { out += ", \(d.merged.count) merged" }
+            if !d.newThreads.isEmpty || !d.grownThreads.isEmpty {
+                out += "; threads: \(d.newThreads.count) new, \(d.grownThreads.count) grew"
+            }
             out += "\n"
             for (old, into) in d.merged { out += "  \(old) merged into \(into)\n" }
             if sinceLast && !d.quietStories.isEmpty {

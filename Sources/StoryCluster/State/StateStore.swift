@@ -490,6 +490,48 @@ public final class StateStore {
         }
     }
 
+    /// The stored thread of each of `stories` that has one.
+    public func threads(ofStories stories: [String]) throws -> [String: String] {
+        try db.read { db in
+            let lookup = try db.cachedStatement(sql: "SELECT thread FROM stories WHERE id = ? AND active = 1 AND thread IS NOT NULL")
+            var out: [String: String] = [:]
+            for id in stories { if let t = try String.fetchOne(lookup, arguments: [id]) { out[id] = t } }
+            return out
+        }
+    }
+
+    /// The number of active stories each of `threads` holds.
+    public func threadSizes(_ threads: Set<String>) throws -> [String: Int] {
+        try db.read { db in
+            let count = try db.cachedStatement(sql: "SELECT count(*) FROM stories WHERE thread = ? AND active = 1")
+            var out: [String: Int] = [:]
+            for t in threads { out[t] = try Int.fetchOne(count, arguments: [t]) ?? 0 }
+            return out
+        }
+    }
+
+    /// The canonical briefs published within `from...to` (seconds since 1970) of active stories not in `excluding`,
+    /// with their story and its stored thread: what a night's thread step compares its new events with. Stories
+    /// stored before threads existed (no thread) are left out; the next full run gives them one.
+    public func threadContext(from: Double, to: Double, excluding: Set<String>) throws -> [(brief: Brief, story: String, thread: String)] {
+        try db.read { db in
+            var out: [(brief: Brief, story: String, thread: String)] = []
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT \(StateStore.briefColumns.split(separator: ",").map { "b." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")),
+                       b.story AS story, s.thread AS thread
+                FROM briefs b JOIN stories s ON s.id = b.story
+                WHERE b.canonical = b.id AND b.published BETWEEN ? AND ? AND s.active = 1 AND s.thread IS NOT NULL
+                ORDER BY b.published, b.id
+                """, arguments: [from, to])
+            while let row = try rows.next() {
+                let story: String = row["story"]
+                if excluding.contains(story) { continue }
+                out.append((try StateStore.brief(row), story, row["thread"]))
+            }
+            return out
+        }
+    }
+
     /// Totals of the history after a run, and the dedup settings its signatures and band keys were made with.
     public struct RunTotals: Equatable, Sendable {
         /// Briefs in the history.

@@ -15,6 +15,22 @@ public struct SparseRows: Sendable {
     public var rowCount: Int { rowStart.count - 1 }
     /// Number of stored values in row `i`.
     public func nonZeros(_ i: Int) -> Int { rowStart[i + 1] - rowStart[i] }
+
+    /// Rows `range` alone.
+    public func rows(_ range: Range<Int>) -> SparseRows {
+        let first = rowStart[range.lowerBound], last = rowStart[range.upperBound]
+        return SparseRows(columnCount: columnCount, rowStart: rowStart[range.lowerBound...range.upperBound].map { $0 - first },
+                          columns: Array(columns[first..<last]), values: Array(values[first..<last]))
+    }
+
+    /// Appends `other`'s rows (columns of both in one vocabulary; the wider count is kept).
+    public mutating func append(_ other: SparseRows) {
+        let base = columns.count
+        columns += other.columns
+        values += other.values
+        rowStart += other.rowStart.dropFirst().map { $0 + base }
+        columnCount = max(columnCount, other.columnCount)
+    }
 }
 
 /// TF-IDF settings.
