@@ -53,19 +53,16 @@ extension RunReport {
         w.field("files_missing", d.filesMissing)
         w.field("new_briefs", d.newBriefs.count)
         w.field("new_stories", d.newStories)
-        w.key("grown_stories")
-        w.beginArray()
-        for (id, added) in d.grownStories {
-            w.beginObject(); w.field("id", id); w.field("new_briefs", added); w.endObject()
+        // Things that gained members: [{"id", <what>: [ids]}].
+        func grown(_ key: String, _ list: [(String, [String])], _ what: String) {
+            w.key(key)
+            w.beginArray()
+            for (id, added) in list { w.beginObject(); w.field("id", id); w.field(what, added); w.endObject() }
+            w.endArray()
         }
-        w.endArray()
+        grown("grown_stories", d.grownStories, "new_briefs")
         w.field("new_threads", d.newThreads)
-        w.key("grown_threads")
-        w.beginArray()
-        for (id, joined) in d.grownThreads {
-            w.beginObject(); w.field("id", id); w.field("new_stories", joined); w.endObject()
-        }
-        w.endArray()
+        grown("grown_threads", d.grownThreads, "new_stories")
         w.field("quiet_stories", d.quietStories)
         w.key("merged")
         w.beginArray()
