@@ -39,6 +39,8 @@ public struct StoryConfig: Hashable, Sendable {
     public var threadEdgeFloor: Float = 0.1
     /// Threads: terms two events must share for an edge.
     public var threadMinSharedTerms = 2
+    /// Threads: a term in more earlier events of the window proposes no candidates (0 = no limit).
+    public var threadCommonTermEvents = 50
     /// Events: extra counts of each title word (the title is the densest statement of the event).
     public var titleWeight = 1
     /// Events: extra counts per word written with a capital (names).
@@ -407,7 +409,7 @@ public struct StoryClusterer: Sendable {
         }
         var linkage = ThreadLinkage(threshold: config.threadThreshold, windowHours: config.threadWindowHours, edgeFloor: config.threadEdgeFloor)
         linkage.minSharedTerms = config.threadMinSharedTerms
-        linkage.commonTermEvents = config.commonTermBriefs
+        linkage.commonTermEvents = config.threadCommonTermEvents
         // Stored threads as anchors: a number per stored thread id, on every canonical brief of its stories.
         var anchors: [Int]? = nil
         var number: [String: Int] = [:]

@@ -241,6 +241,8 @@ extension Setting {
              "threads: events further apart are not linked directly"),
         real("threads.edge_floor", "0.1", 0...1, lowerOpen: false, \.stories.threadEdgeFloor, "threads: event cosines below this are not edges"),
         integer("threads.min_shared_terms", "2", 1...10, \.stories.threadMinSharedTerms, "threads: distinct terms two events must share"),
+        integer("threads.common_term_events", "50", 0...1_000_000_000, \.stories.threadCommonTermEvents,
+                "threads: a term in more earlier events of the window proposes no candidates (0 = no limit)"),
     ]
 
     /// The setting with this config key (`stories.smoothing`), flag (`story-threshold`) or, when only one section
