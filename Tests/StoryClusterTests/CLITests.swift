@@ -419,6 +419,47 @@ enum CSVTestParser {
     }
 }
 
+/// Issue #16: story rows, each brief's place and the latent story model are sealed (schema 6): a value changed
+/// behind storycluster's back is damage (exit 5, the file untouched), found on open for small states and where the
+/// rows are read for big ones.
+@Suite struct SealedRowsTests {
+    @Test func changedStoryRowsPlacesAndModelsStopTheRun() throws {
+        let dir = Fixtures.tempDir()
+        let cases: [(String, [String], String)] = [
+            ("thread", [], "UPDATE stories SET thread = 'tforged' WHERE rowid = (SELECT min(rowid) FROM stories)"),
+            ("label", [], "UPDATE stories SET label = 'forged' WHERE rowid = (SELECT max(rowid) FROM stories)"),
+            ("place", [], "UPDATE briefs SET story = (SELECT max(id) FROM stories) WHERE rowid = (SELECT min(rowid) FROM briefs)"),
+            ("similarity", [], "UPDATE briefs SET similarity = 0.5 WHERE rowid = (SELECT max(rowid) FROM briefs)"),
+            ("vector", ["--story-method", "latent"], "UPDATE story_vectors SET size = size + 1 WHERE rowid = (SELECT min(rowid) FROM story_vectors)"),
+            ("basis", ["--story-method", "latent"], "UPDATE story_basis_rows SET rows = zeroblob(length(rows))"),
+        ]
+        for (name, flags, damage) in cases {
+            let state = dir.appendingPathComponent("\(name).sqlite")
+            #expect(try CLITests.run(["run", "Data/crawlsim/pages", "--state", state.path, "-q"] + flags).status == 0)
+            try StateTests().sqlite(state, damage)
+            let before = try Data(contentsOf: state)
+            let r = try CLITests.run(["run", "Data/crawlsim/pages", "--state", state.path] + flags)
+            #expect(r.status == 5 && r.stderr.contains("seal"), "\(name): \(r.status) \(r.stderr.prefix(300))")
+            #expect(try Data(contentsOf: state) == before, "\(name): a damaged state is never written to")
+        }
+    }
+
+    @Test func bigStatesCheckSealsWhereRowsAreRead() throws {
+        // Above the size that gets whole-table checks on open (here 0 bytes), the rows a run reads are checked.
+        let dir = Fixtures.tempDir()
+        let state = dir.appendingPathComponent("s.sqlite")
+        let corpus = "Data/crawlsim/pages"
+        _ = try Pipeline().run(corpusPath: Fixtures.root.appendingPathComponent(corpus).path, state: StateStore(path: state.path),
+                               reader: CorpusReader())
+        try StateTests().sqlite(state, "UPDATE stories SET thread = 'tforged' WHERE rowid = (SELECT min(rowid) FROM stories)")
+        let store = try StateStore(path: state.path, fullCheckBytes: 0)
+        #expect(throws: (any Error).self) {
+            _ = try Pipeline().run(corpusPath: Fixtures.root.appendingPathComponent(corpus).path, state: store, reader: CorpusReader())
+        }
+        #expect(throws: (any Error).self) { _ = try store.storyRows() }
+    }
+}
+
 /// Issue #16: damaged band keys (what an append night walks duplicate components through) are damage too.
 @Suite struct DamagedBandKeysTests {
     @Test func zeroedBandKeysStopAnAppendNight() throws {

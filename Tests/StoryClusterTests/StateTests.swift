@@ -416,7 +416,8 @@ import Testing
             CREATE TABLE terms (term TEXT PRIMARY KEY, df INTEGER NOT NULL); DROP TABLE story_model; DROP TABLE story_basis; DROP TABLE story_basis_rows;
             DROP TABLE story_vectors; DROP TABLE band_recent;
             DROP INDEX stories_thread; ALTER TABLE stories DROP COLUMN thread;
-            DELETE FROM grdb_migrations WHERE identifier IN ('v2', 'v3', 'v4', 'v5'); PRAGMA user_version = 1;
+            ALTER TABLE stories DROP COLUMN seal; ALTER TABLE briefs DROP COLUMN place_seal;
+            DELETE FROM grdb_migrations WHERE identifier IN ('v2', 'v3', 'v4', 'v5', 'v6'); PRAGMA user_version = 1;
             """)
         #expect(try Self.bandIndexIsConsistent(state))  // opening migrates: the band index is refilled
         let version = try StateStore(path: state.path).db.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") }

@@ -89,12 +89,14 @@ extension AppendRun {
         var stale = false
         func load(_ rowids: [Int64], _ db: Database) throws {
             let fetch = try db.cachedStatement(sql: """
-                SELECT rowid, \(StateStore.briefColumns), canonical, similarity, story, band_keys, keys_checksum FROM briefs WHERE rowid = ?
+                SELECT rowid, \(StateStore.briefColumns), canonical, similarity, story, band_keys, keys_checksum,
+                       \(StateStore.sealedPlacement.check()) AS sealed FROM briefs WHERE rowid = ?
                 """)
             var added: [Int] = []
             for rowid in rowids where nodeOf[rowid] == nil {
                 guard let row = try Row.fetchOne(fetch, arguments: [rowid]) else { stale = true; continue }
                 let brief = try StateStore.brief(row)
+                try StateStore.requireSealed(row, "the place of brief \(brief.id)")
                 nodeOf[rowid] = nodes.count
                 added.append(nodes.count)
                 nodes.append(StoredNode(rowid: rowid, brief: brief, story: row["story"] ?? "", canonicalId: row["canonical"] ?? brief.id,

@@ -149,8 +149,9 @@ enum AppendRun {
         var before: [Member] = []
         try state.db.read { db in
             for story in touched.sorted() {
-                for row in try Row.fetchAll(db, sql: "SELECT \(StateStore.briefColumns), canonical, similarity, position FROM briefs WHERE story = ?",
+                for row in try Row.fetchAll(db, sql: "SELECT \(StateStore.briefColumns), canonical, similarity, position, story, \(StateStore.sealedPlacement.check()) AS sealed FROM briefs WHERE story = ?",
                                             arguments: [story]) {
+                    try StateStore.requireSealed(row, "the place of brief \(row["id"] as String? ?? "?")")
                     before.append(Member(brief: try StateStore.brief(row), position: row["position"], canonical: row["canonical"] ?? row["id"],
                                          similarity: row["similarity"] ?? 1, story: story))
                 }
@@ -333,8 +334,7 @@ enum AppendRun {
             try StateStore.insertBands(&bandPairs, recent: true, db)
             try StateStore.mergeRecentBands(force: false, db)
             for (id, m) in moved.sorted(by: { $0.key < $1.key }) {
-                try db.execute(sql: "UPDATE briefs SET canonical = ?, similarity = ?, story = ? WHERE id = ?",
-                               arguments: [m.canonical, m.similarity, storyOfBrief[id] ?? m.story, id])
+                try StateStore.setPlacement(id, canonical: m.canonical, similarity: m.similarity, story: storyOfBrief[id] ?? m.story, db)
             }
             for f in corpus.files where f.parsed { try StateStore.upsertFile(f, run: runId, db) }
             for f in corpus.files where !f.parsed && state.modifiedDiffers(f) {
@@ -343,7 +343,7 @@ enum AppendRun {
             // Stories assembled here have no split_from: splits happen only with --rebuild.
             for s in stories.stories { try StateStore.upsertStory(s, run: runId, grew: grownIds.contains(s.id), db) }
             for (old, into) in retired {
-                try db.execute(sql: "UPDATE stories SET active = 0, merged_into = ? WHERE id = ?", arguments: [into, old])
+                try StateStore.retireStory(old, into: into, db)
             }
             if let fold {
                 // The placed briefs' vectors join their stories' sums.
@@ -419,17 +419,19 @@ enum AppendRun {
                              loaded: Dictionary(stories, uniquingKeysWith: { a, _ in a }))
         } else {
             let stored = try state.db.read { db -> [(Brief, String)] in
-                // Only what clustering reads (headline, text, dateline, time), by column index: the window is a third
-                // of a month's briefs, and full decoding by column name was most of loading it.
+                // Decoded by column index (the window is a third of a month's briefs, and decoding by column name was
+                // most of loading it), checked against the brief's checksum and its place's seal.
                 var out: [(Brief, String)] = []
                 let rows = try Row.fetchCursor(db, sql: """
-                    SELECT id, source, title, dateline, published, text, story FROM briefs
+                    SELECT \(StateStore.briefColumns), story, \(StateStore.sealedPlacement.check()) FROM briefs
                     WHERE canonical = id AND published BETWEEN ? AND ? ORDER BY source, position
                     """, arguments: [lo - delta, hi + delta])
                 while let row = try rows.next() {
-                    let published: Double = row[4]
-                    out.append((Brief(id: row[0], source: row[1], title: row[2], dateline: row[3],
-                                      published: Date(timeIntervalSince1970: published), lang: .other, text: row[5]), row[6] ?? ""))
+                    let brief = try StateStore.brief(columnsOf: row)
+                    guard row[StateStore.briefColumnCount + 1] as Bool? == true else {
+                        throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "the place of brief \(brief.id) does not match its seal")
+                    }
+                    out.append((brief, row[StateStore.briefColumnCount] ?? ""))
                 }
                 return out
             }

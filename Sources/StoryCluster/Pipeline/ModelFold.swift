@@ -66,5 +66,6 @@ struct ModelFold {
         }
         for (id, v) in updated.sorted(by: { $0.key < $1.key }) { try StateStore.upsertStoryVector(id, v, db) }
         try db.execute(sql: "UPDATE story_model SET folded = ? WHERE id = 1", arguments: [model.folded + placed.count])
+        try StateStore.reseal(StateStore.sealedModel, where: "id = 1", db)
     }
 }

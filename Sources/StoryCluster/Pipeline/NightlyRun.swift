@@ -346,12 +346,11 @@ public enum NightlyRun {
             try StateStore.mergeRecentBands(force: true, db)
             // Duplicate group and story of every brief, written only where they changed: rewriting all of them was
             // a third of a nightly run over 1M stored briefs.
-            let assign = try db.cachedStatement(sql: "UPDATE briefs SET canonical = ?, similarity = ?, story = ? WHERE id = ?")
             for (i, b) in briefs.enumerated() {
                 let now = StateStore.Assignment(canonical: briefs[report.dedup.canonicalOf[i]].id,
                                                 similarity: Double(report.dedup.similarity[i]), story: storyOf[i])
                 if toWriteIds.contains(b.id) || storedAssignments[b.id] == now { continue }
-                try assign.execute(arguments: [now.canonical, now.similarity, now.story, b.id])
+                try StateStore.setPlacement(b.id, canonical: now.canonical, similarity: now.similarity, story: now.story, db)
             }
             if forgetMissing {
                 for path in missing {
@@ -366,7 +365,7 @@ public enum NightlyRun {
             let mergedInto = Dictionary(delta.merged, uniquingKeysWith: { a, _ in a })
             let active = Set(report.stories.stories.map(\.id))
             for id in try String.fetchAll(db, sql: "SELECT id FROM stories WHERE active = 1") where !active.contains(id) {
-                try db.execute(sql: "UPDATE stories SET active = 0, merged_into = ? WHERE id = ?", arguments: [mergedInto[id], id])
+                try StateStore.retireStory(id, into: mergedInto[id], db)
             }
             for s in report.stories.stories {
                 let now = StateStore.StoredStory(label: s.label, firstPublished: s.firstPublished?.timeIntervalSince1970,

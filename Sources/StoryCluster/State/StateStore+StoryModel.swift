@@ -11,16 +11,21 @@ extension StateStore {
         try db.read { db -> StoryModel? in
             guard let meta = try Row.fetchOne(db, sql: "SELECT settings, fitted, folded FROM story_model WHERE id = 1"),
                   StoryModel.admits(settingsKey: meta[0], fitted: meta[1], folded: meta[2], adding: adding, config: config),
-                  let row = try Row.fetchOne(db, sql: "SELECT * FROM story_model JOIN story_basis USING (id) WHERE id = 1") else { return nil }
+                  let row = try Row.fetchOne(db, sql: """
+                      SELECT *, (\(Self.sealedModel.check("m")) AND \(Self.sealedBasis.check("b"))) AS sealed
+                      FROM story_model m JOIN story_basis b USING (id) WHERE id = 1
+                      """) else { return nil }
+            try Self.requireSealed(row, "the stored story model")
             let termData: Data = row["terms"]
             let terms = termData.isEmpty ? [] : String(decoding: termData, as: UTF8.self).split(separator: "\u{0}", omittingEmptySubsequences: false).map(String.init)
             let hashes: [UInt64] = Self.array(row["hashes"])
             let idf: [Float] = Self.array(row["idf"])
             var basis: [Float] = []
-            let blocks = try Row.fetchCursor(db, sql: "SELECT first_term, rows FROM story_basis_rows ORDER BY first_term")
+            let blocks = try Row.fetchCursor(db, sql: "SELECT first_term, rows, \(Self.sealedBasisRows.check()) AS sealed FROM story_basis_rows ORDER BY first_term")
             let d: Int = row["dimensions"]
             while let block = try blocks.next() {
                 guard (block[0] as Int) * d == basis.count else { throw StateStore.damaged(path, "the stored story model's basis has a gap") }
+                try Self.requireSealed(block, "the stored story model's basis")
                 basis += Self.array(block[1]) as [Float]
             }
             guard terms.count == hashes.count, terms.count == idf.count, basis.count == terms.count * d else {
@@ -36,16 +41,24 @@ extension StateStore {
     public func storyVectors(from: Double, to: Double) throws -> [(String, StoryVector)] {
         try db.read { db in
             var out: [(String, StoryVector)] = []
-            let rows = try Row.fetchCursor(db, sql: "SELECT story, \(Self.vectorColumns) FROM story_vectors WHERE last >= ? AND first <= ? ORDER BY story",
-                                           arguments: [from, to])
-            while let row = try rows.next() { out.append((row[0], Self.storyVector(row, from: 1))) }
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT story, \(Self.vectorColumns), \(Self.sealedVectors.check()) AS sealed FROM story_vectors
+                WHERE last >= ? AND first <= ? ORDER BY story
+                """, arguments: [from, to])
+            while let row = try rows.next() {
+                try Self.requireSealed(row, "the stored vector of story \(row[0] as String? ?? "?")")
+                out.append((row[0], Self.storyVector(row, from: 1)))
+            }
             return out
         }
     }
 
     /// One story's stored vector, if it has one.
     static func storyVector(_ id: String, _ db: Database) throws -> StoryVector? {
-        try Row.fetchOne(db, sql: "SELECT \(vectorColumns) FROM story_vectors WHERE story = ?", arguments: [id]).map { storyVector($0, from: 0) }
+        guard let row = try Row.fetchOne(db, sql: "SELECT \(vectorColumns), \(sealedVectors.check()) AS sealed FROM story_vectors WHERE story = ?",
+                                         arguments: [id]) else { return nil }
+        try requireSealed(row, "the stored vector of story \(id)")
+        return storyVector(row, from: 0)
     }
 
     /// The `story_vectors` columns `storyVector(_:from:)` decodes, in its order.
@@ -70,6 +83,7 @@ extension StateStore {
             let rows = Array(model.basis.values[(first * d)..<(min(model.basis.rows, first + block) * d)])
             try db.execute(sql: "INSERT INTO story_basis_rows (first_term, rows) VALUES (?, ?)", arguments: [first, data(rows)])
         }
+        for sealed in [sealedModel, sealedBasis, sealedBasisRows] { try reseal(sealed, where: "1", db) }
         for s in stories { if let v = s.vector { try upsertStoryVector(s.id, v, db) } }
     }
 
@@ -100,6 +114,7 @@ extension StateStore {
         try db.cachedStatement(sql: """
             INSERT OR REPLACE INTO story_vectors (story, size, time_sum, time_count, first, last, sum) VALUES (?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [id, v.size, v.timeSum, v.timeCount, v.first, v.last, data(v.sum)])
+        try reseal(sealedVectors, where: "story = ?", arguments: [id], db)
     }
 
     /// An array's bytes as stored (signatures, band keys, the model's arrays).

@@ -12,7 +12,7 @@ public final class StateStore {
     /// `PRAGMA application_id` of a storycluster state ("SCLS").
     public static let applicationID: Int32 = 0x5343_4C53
     /// Schema version this build writes (`PRAGMA user_version`).
-    public static let schemaVersion = 5
+    public static let schemaVersion = 6
 
     /// The state file.
     public let path: String
@@ -59,7 +59,10 @@ public final class StateStore {
             config.busyMode = .timeout(5)
             // A night's inserts land all over the band index (17 keys per brief, random): with SQLite's default 2 MB
             // page cache each one re-reads its B-tree path from the OS.
-            config.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -131072") }
+            config.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA cache_size = -131072")
+                db.add(function: StateStore.sealFunction)
+            }
             db = try DatabaseQueue(path: path, configuration: config)
             try Self.checkAndMigrate(db, path: path, fullCheckBytes: fullCheckBytes)
             try db.read { db in
@@ -211,8 +214,25 @@ public final class StateStore {
             try db.execute(sql: "CREATE INDEX IF NOT EXISTS stories_thread ON stories(thread)")
             try db.execute(sql: "PRAGMA user_version = 5")
         }
+        // v6: row seals (`StateStore+Seals`) for story rows, each brief's place and the latent story model, computed
+        // for the rows already there.
+        migrator.registerMigration("v6") { db in
+            for sealed in sealedTables {
+                if !(try db.columns(in: sealed.table).contains { $0.name == sealed.seal }) {
+                    try db.execute(sql: "ALTER TABLE \(sealed.table) ADD COLUMN \(sealed.seal) INTEGER")
+                }
+                try reseal(sealed, where: "1", db)
+            }
+            try db.execute(sql: "PRAGMA user_version = 6")
+        }
         try migrator.migrate(db)
         if let problem = try db.read(consistencyProblem) { throw damaged(path, problem) }
+        // Small states get every seal checked on open, as they get a full quick_check; big ones where rows are read.
+        if size <= fullCheckBytes {
+            for sealed in sealedTables {
+                if let problem = try db.read({ try brokenSeal(sealed, $0) }) { throw damaged(path, problem) }
+            }
+        }
     }
 
     /// What the state's own records contradict, if anything: the number of briefs against what the last run
@@ -227,6 +247,11 @@ public final class StateStore {
         }
         if try Int.fetchOne(db, sql: "SELECT count(*) FROM briefs WHERE id IS NULL") ?? 0 > 0 { return "a brief without an id" }
         if try Int.fetchOne(db, sql: "SELECT count(*) FROM stories WHERE id IS NULL OR label IS NULL") ?? 0 > 0 { return "a story without an id" }
+        if try db.columns(in: "runs").contains(where: { $0.name == "dedup_settings" }),
+           let recorded = try Int.fetchOne(db, sql: "SELECT stories FROM runs WHERE dedup_settings IS NOT NULL ORDER BY run_id DESC LIMIT 1") {
+            let held = try Int.fetchOne(db, sql: "SELECT count(*) FROM stories WHERE active = 1") ?? 0
+            if held != recorded { return "it holds \(held) current stories where the last run recorded \(recorded)" }
+        }
         return nil
     }
 
@@ -382,6 +407,24 @@ public final class StateStore {
         return b
     }
 
+    /// Columns in `briefColumns`.
+    static let briefColumnCount = 13
+
+    /// A stored brief from a row whose first columns are `briefColumns`, decoded by index, checked against its checksum.
+    static func brief(columnsOf row: Row) throws -> Brief {
+        let agencies: String = row[5]
+        let published: Double? = row[7]
+        let lang: String = row[8]
+        let b = Brief(id: row[0], source: row[1], line: row[2], title: row[3], dateline: row[4],
+                      agencies: agencies.isEmpty ? [] : agencies.components(separatedBy: "/"), ageMinutes: row[6],
+                      published: published.map { Date(timeIntervalSince1970: $0) }, lang: Language(rawValue: lang) ?? .other,
+                      text: row[9], outlet: row[10], url: row[11])
+        if let stored: Int64 = row[12], stored != checksum(of: b) {
+            throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "brief \(b.id) does not match its checksum")
+        }
+        return b
+    }
+
     /// A 64-bit hash of everything a brief row holds about its content, fields separated so that no two briefs
     /// can serialise alike.
     static func checksum(of b: Brief) -> Int64 {
@@ -419,7 +462,8 @@ public final class StateStore {
     public func previousStories() throws -> [String: Set<String>] {
         try db.read { db in
             var out: [String: Set<String>] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, story FROM briefs WHERE canonical = id AND story IS NOT NULL") {
+            for row in try Row.fetchAll(db, sql: "SELECT id, story, \(StateStore.sealedPlacement.check()) AS sealed FROM briefs WHERE canonical = id AND story IS NOT NULL") {
+                try Self.requireSealed(row, "the place of brief \(row["id"] as String? ?? "?")")
                 out[row["story"], default: []].insert(row["id"])
             }
             return out
@@ -440,7 +484,8 @@ public final class StateStore {
     public func assignments() throws -> [String: Assignment] {
         try db.read { db in
             var out: [String: Assignment] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, canonical, similarity, story FROM briefs") {
+            for row in try Row.fetchAll(db, sql: "SELECT id, canonical, similarity, story, \(StateStore.sealedPlacement.check()) AS sealed FROM briefs") {
+                try Self.requireSealed(row, "the place of brief \(row["id"] as String? ?? "?")")
                 out[row["id"]] = Assignment(canonical: row["canonical"], similarity: row["similarity"], story: row["story"])
             }
             return out
@@ -469,7 +514,8 @@ public final class StateStore {
     public func storyRows() throws -> [String: StoredStory] {
         try db.read { db in
             var out: [String: StoredStory] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, label, first_published, last_published, size, active, thread FROM stories") {
+            for row in try Row.fetchAll(db, sql: "SELECT id, label, first_published, last_published, size, active, thread, \(StateStore.sealedStories.check()) AS sealed FROM stories") {
+                try Self.requireSealed(row, "story \(row["id"] as String? ?? "?")")
                 out[row["id"]] = StoredStory(label: row["label"], firstPublished: row["first_published"], lastPublished: row["last_published"],
                                              size: row["size"], active: row["active"], thread: row["thread"])
             }
@@ -481,11 +527,15 @@ public final class StateStore {
     public func sharedThreads(ofStories stories: [String]) throws -> [String: String] {
         try db.read { db in
             let lookup = try db.cachedStatement(sql: """
-                SELECT s.thread FROM stories s WHERE s.id = ? AND s.thread IS NOT NULL
+                SELECT s.thread, \(StateStore.sealedStories.check("s")) AS sealed FROM stories s WHERE s.id = ? AND s.thread IS NOT NULL
                 AND (SELECT count(*) FROM stories t WHERE t.thread = s.thread AND t.active = 1) >= 2
                 """)
             var out: [String: String] = [:]
-            for id in stories { if let t = try String.fetchOne(lookup, arguments: [id]) { out[id] = t } }
+            for id in stories {
+                guard let row = try Row.fetchOne(lookup, arguments: [id]) else { continue }
+                try Self.requireSealed(row, "story \(id)")
+                out[id] = row["thread"]
+            }
             return out
         }
     }
@@ -493,9 +543,13 @@ public final class StateStore {
     /// The stored thread of each of `stories` that has one.
     public func threads(ofStories stories: [String]) throws -> [String: String] {
         try db.read { db in
-            let lookup = try db.cachedStatement(sql: "SELECT thread FROM stories WHERE id = ? AND active = 1 AND thread IS NOT NULL")
+            let lookup = try db.cachedStatement(sql: "SELECT thread, \(StateStore.sealedStories.check()) AS sealed FROM stories WHERE id = ? AND active = 1 AND thread IS NOT NULL")
             var out: [String: String] = [:]
-            for id in stories { if let t = try String.fetchOne(lookup, arguments: [id]) { out[id] = t } }
+            for id in stories {
+                guard let row = try Row.fetchOne(lookup, arguments: [id]) else { continue }
+                try Self.requireSealed(row, "story \(id)")
+                out[id] = row["thread"]
+            }
             return out
         }
     }
@@ -518,7 +572,8 @@ public final class StateStore {
             var out: [(brief: Brief, story: String, thread: String)] = []
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT \(StateStore.briefColumns.split(separator: ",").map { "b." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")),
-                       b.story AS story, s.thread AS thread
+                       b.story AS story, s.thread AS thread,
+                       (\(StateStore.sealedStories.check("s")) AND \(StateStore.sealedPlacement.check("b"))) AS sealed
                 FROM briefs b JOIN stories s ON s.id = b.story
                 WHERE b.canonical = b.id AND b.published BETWEEN ? AND ? AND s.active = 1 AND s.thread IS NOT NULL
                 ORDER BY b.published, b.id
@@ -526,6 +581,7 @@ public final class StateStore {
             while let row = try rows.next() {
                 let story: String = row["story"]
                 if excluding.contains(story) { continue }
+                try Self.requireSealed(row, "story \(story)")
                 out.append((try StateStore.brief(row), story, row["thread"]))
             }
             return out
@@ -588,21 +644,37 @@ extension StateStore {
                             similarity: Double, story: String?, known: Bool, _ db: Database) throws -> Int64 {
         let upsert = try db.cachedStatement(sql: """
             INSERT INTO briefs (id, source, position, line, title, dateline, agencies, age_minutes, published, lang, text,
-                                outlet, url, first_run, signature, band_keys, canonical, similarity, story, checksum, keys_checksum)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                outlet, url, first_run, signature, band_keys, canonical, similarity, story, checksum, keys_checksum,
+                                place_seal)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, sc_seal(?, ?, ?, ?))
             ON CONFLICT(id) DO UPDATE SET source = excluded.source, position = excluded.position, line = excluded.line,
                 title = excluded.title, dateline = excluded.dateline, agencies = excluded.agencies,
                 age_minutes = excluded.age_minutes, published = excluded.published, lang = excluded.lang,
                 text = excluded.text, outlet = excluded.outlet, url = excluded.url, signature = excluded.signature,
                 band_keys = excluded.band_keys, canonical = excluded.canonical, similarity = excluded.similarity,
-                story = excluded.story, checksum = excluded.checksum, keys_checksum = excluded.keys_checksum
+                story = excluded.story, checksum = excluded.checksum, keys_checksum = excluded.keys_checksum,
+                place_seal = excluded.place_seal
             """)
         try upsert.execute(arguments: [b.id, b.source, position, b.line, b.title, b.dateline, b.agencies.joined(separator: "/"),
                                        b.ageMinutes, b.published?.timeIntervalSince1970, b.lang.rawValue, b.text, b.outlet, b.url,
                                        run, data(signature), data(keys),
-                                       canonical, similarity, story, checksum(of: b), keysChecksum(data(keys))])
+                                       canonical, similarity, story, checksum(of: b), keysChecksum(data(keys)),
+                                       b.id, canonical, similarity, story])
         // A fresh insert sets the last rowid; an update of a known id does not, so that one is looked up.
         return try known ? Int64.fetchOne(db, sql: "SELECT rowid FROM briefs WHERE id = ?", arguments: [b.id])! : db.lastInsertedRowID
+    }
+
+    /// Moves a stored brief to another duplicate group or story.
+    static func setPlacement(_ id: String, canonical: String?, similarity: Double?, story: String?, _ db: Database) throws {
+        try db.cachedStatement(sql: "UPDATE briefs SET canonical = ?, similarity = ?, story = ? WHERE id = ?")
+            .execute(arguments: [canonical, similarity, story, id])
+        try reseal(sealedPlacement, where: "id = ?", arguments: [id], db)
+    }
+
+    /// Retires a story (no longer current), `into` the story that absorbed it if any.
+    static func retireStory(_ id: String, into: String?, _ db: Database) throws {
+        try db.execute(sql: "UPDATE stories SET active = 0, merged_into = ? WHERE id = ?", arguments: [into, id])
+        try reseal(sealedStories, where: "id = ?", arguments: [id], db)
     }
 
     /// Writes a current story: inserted with `split_from`, or updated (active again, `updated_run` moved only when it
@@ -618,6 +690,7 @@ extension StateStore {
                 updated_run = CASE WHEN ? THEN excluded.updated_run ELSE stories.updated_run END
             """, arguments: [s.id, s.label, s.firstPublished?.timeIntervalSince1970, s.lastPublished?.timeIntervalSince1970,
                              s.briefs.count, run, run, s.splitFrom, s.thread.isEmpty ? nil : s.thread, grew])
+        try reseal(sealedStories, where: "id = ?", arguments: [s.id], db)
     }
 
     /// Records a finished run with the history's totals after it (and the largest brief rowid, see
