@@ -107,6 +107,14 @@ import Testing
         let explain = try Self.run(["explain", "Data/crawlsim/pages", "business/business-20261103-1912.txt#1", "business/business-20261104-0730.txt#1"])
         #expect(explain.stdout.contains("decision: same duplicate group"))
         #expect(explain.stdout.contains("shared shingles:"))
+        #expect(explain.stdout.contains("link of the second to the first: copy") || explain.stdout.contains("link of the second to the first: update"))
+        // Release notes of two versions: the veto names itself.
+        let dir = Fixtures.tempDir()
+        let body = (0..<90).map { "woord\($0)" }.joined(separator: " ")
+        _ = Fixtures.write("{\"id\": \"v1\", \"text\": \"WSUS Offline Update 11.7. Versie 11.7 is uit. \(body)\"}\n{\"id\": \"v2\", \"text\": \"WSUS Offline Update 11.7.1. Versie 11.7.1 is uit. \(body)\"}\n",
+                           "r.jsonl", in: dir)
+        let veto = try Self.run(["explain", dir.path, "v1", "v2"])
+        #expect(veto.stdout.contains("different version numbers"), "\(veto.stdout.prefix(600)) \(veto.stderr.prefix(300))")
         // The strike (TAMPA) and the drone attack (RIYAD) of the sample: two stories, one thread, and why.
         let thread = try Self.run(["explain", "Data/sample", "anp-buitenland-20261124-0930.txt#2", "anp-buitenland-20261124-0930.txt#3"])
         #expect(thread.stdout.contains("decision: different stories") && thread.stdout.contains("decision: same thread"))

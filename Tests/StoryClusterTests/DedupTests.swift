@@ -170,6 +170,47 @@ import Testing
     }
 }
 
+/// Issue #17: typed duplicate links and the version veto.
+@Suite struct DuplicateLinkTests {
+    static let body = (0..<90).map { "woord\($0)" }.joined(separator: " ")
+
+    @Test func copiesUpdatesAndWhatChanged() {
+        let canonical = Brief(id: "a", source: "t", text: "DEN HAAG (ANP) - Kop van het bericht. Het kabinet trekt 270.000 euro uit voor het plan. " + "Minister De Vries zei dat in Den Haag. Het plan gaat in januari in.")
+        func link(_ text: String) -> DuplicateLink {
+            DuplicateLinks.link(Brief(id: "b", source: "t", text: text), to: canonical, similarity: 0.9)
+        }
+        // A reworded headline and another dateline: a copy.
+        let copy = link("UTRECHT (ANP) - Een andere kop boven het bericht. Het kabinet trekt 270.000 euro uit voor het plan. Minister De Vries zei dat in Den Haag. Het plan gaat in januari in.")
+        #expect(copy.kind == .copy && copy.summary.isEmpty, "\(copy)")
+        // A changed amount: an update naming both numbers.
+        let amount = link("DEN HAAG (ANP) - Kop van het bericht. Het kabinet trekt 250.000 euro uit voor het plan. Minister De Vries zei dat in Den Haag. Het plan gaat in januari in.")
+        #expect(amount.kind == .update && amount.numbersBefore == ["270.000"] && amount.numbersAfter == ["250.000"], "\(amount)")
+        #expect(amount.editedSentences.count == 1)
+        // An appended sentence: an update listing it.
+        let appended = link(canonical.text + " De oppositie is boos over het besluit van de regering.")
+        #expect(appended.kind == .update && appended.addedSentences == ["De oppositie is boos over het besluit van de regering."], "\(appended)")
+        #expect(appended.summary == "+1 sentence")
+        // Identical text: a copy.
+        #expect(link(canonical.text).kind == .copy)
+    }
+
+    @Test func differentVersionNumbersAreNeverDuplicates() {
+        // Release notes share their template word for word; the version number is the item.
+        let texts = ["WSUS Offline Update 11.7. Versie 11.7 van WSUS Offline Update is uitgekomen. " + Self.body,
+                     "WSUS Offline Update 11.7.1. Versie 11.7.1 van WSUS Offline Update is uitgekomen. " + Self.body,
+                     "WSUS Offline Update 11.7. Versie 11.7 van WSUS Offline Update is uitgekomen, meldt de maker. " + Self.body]
+        let vetoed = Deduplicator().run(texts: texts, order: [0, 1, 2])
+        #expect(vetoed.canonicalOf == [0, 1, 0], "\(vetoed.canonicalOf)")
+        var config = DedupConfig()
+        config.versionVeto = false
+        #expect(Deduplicator(config: config).run(texts: texts, order: [0, 1, 2]).canonicalOf == [0, 0, 0])
+        // Amounts with thousands separators are not versions: a changed amount stays an update of one item.
+        #expect(Deduplicator.versionKey("Het kost 270.000 euro") == 0 && Deduplicator.versionKey("1.250.000 bezoekers") == 0)
+        #expect(Deduplicator.versionKey("versie 19.4.2") != 0 && Deduplicator.versionKey("versie 19.4.2") != Deduplicator.versionKey("versie 19.6.1"))
+        #expect(Deduplicator.versionKey("Macrium 7.2.4228 en 7.2.4228") == Deduplicator.versionKey("Macrium 7.2.4228"))
+    }
+}
+
 @Suite struct BoilerplateTests {
     @Test func bytePreCheckNeverSkipsAnythingTheFullCheckStrips() throws {
         // Texts with and without every pattern, and near-misses of each (the pre-check may only say "nothing here"

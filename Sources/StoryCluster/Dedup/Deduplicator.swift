@@ -14,6 +14,9 @@ public struct DedupConfig: Hashable, Sendable {
     public var lsh: LSHParams?
     /// Verify candidates by exact shingle Jaccard (true) or by the signature estimate alone (false, less memory).
     public var exactVerification = true
+    /// Two texts that both name version numbers (`11.7`, `19.4.2`), not the same ones, are never duplicates: release
+    /// notes and driver notices share their template word for word (`Deduplicator.versionKey`).
+    public var versionVeto = true
 
     /// The default settings.
     public init() {}
@@ -30,6 +33,7 @@ public struct DedupConfig: Hashable, Sendable {
     public var stateKey: String {
         let b = effectiveLSH
         return "t=\(threshold) \(shingles.kind.rawValue)\(shingles.size) k=\(permutations) seed=\(seed) \(b.bands)x\(b.rows) exact=\(exactVerification)"
+            + (versionVeto ? " versions" : "")
     }
 }
 
@@ -102,6 +106,8 @@ public struct SketchBatch: Sendable {
     public var chunkOf: [Int32], starts: [Int32], counts: [Int32]
     /// Exact-duplicate key of each text (hash of its normalised token sequence).
     public var exactKeys: [UInt64]
+    /// Each text's `Deduplicator.versionKey` (all 0 when the veto is off).
+    public var versionKeys: [UInt64] = []
 
     /// Number of distinct shingles of text `i`.
     public func shingleCount(_ i: Int) -> Int { Int(counts[i]) }
@@ -196,8 +202,9 @@ public struct Deduplicator: Sendable {
                 }
             }
         }
+        let versionKeys = config.versionVeto ? texts.map(Self.versionKey) : [UInt64](repeating: 0, count: n)
         return (SketchBatch(count: n, permutations: k, signatures: signatures, shingleChunks: chunkShingles,
-                            chunkOf: chunkOf, starts: starts, counts: counts, exactKeys: exactKeys), bandKeys)
+                            chunkOf: chunkOf, starts: starts, counts: counts, exactKeys: exactKeys, versionKeys: versionKeys), bandKeys)
     }
 
     /// Deduplicates briefs; canonical order is earliest published, then longest text, then smallest id.
@@ -332,6 +339,7 @@ public struct Deduplicator: Sendable {
                     for p in candidates[lo..<hi] {
                         let a = Int(p >> 32), b = Int(p & 0xFFFF_FFFF)
                         let i = reps[a], j = reps[b]
+                        if vetoes(batch.versionKeys[i], batch.versionKeys[j]) { continue }
                         let s = verifiedSimilarity(sig.baseAddress! + Int(slot[a]) * k, sig.baseAddress! + Int(slot[b]) * k) { body in
                             batch.withShingles(i) { x in batch.withShingles(j) { y in body(x, y) } }
                         }
@@ -373,6 +381,44 @@ public struct Deduplicator: Sendable {
             s = estimate
         }
         return s >= config.threshold ? s : nil
+    }
+
+    /// Whether two texts with these version keys may not be duplicates: both name versions, not the same ones.
+    @inlinable
+    public func vetoes(_ a: UInt64, _ b: UInt64) -> Bool { config.versionVeto && a != 0 && b != 0 && a != b }
+
+    /// A hash of the version numbers a text names (0 if none): tokens of digit groups joined by dots, at least two
+    /// groups, none after the first of exactly three digits (`1.250.000` is an amount; `11.7`, `19.4.2` versions).
+    /// A decimal such as `3.5` counts too: two texts differing in it are left apart, never folded.
+    public static func versionKey(_ text: String) -> UInt64 {
+        var found = Set<String>()
+        var groups: [Int] = [], token = "", digits = 0
+        func end() {
+            if digits > 0 { groups.append(digits) }
+            if groups.count >= 2, !groups.dropFirst().contains(3) { found.insert(token) }
+            groups = []; token = ""; digits = 0
+        }
+        var previous: UInt8 = 0
+        let bytes = Array(text.utf8)
+        for (k, c) in bytes.enumerated() {
+            if c >= 0x30 && c <= 0x39 {
+                if token.isEmpty && (previous >= 0x30 && previous <= 0x39 || previous == 0x2E) { previous = c; continue }
+                token.append(Character(UnicodeScalar(c)))
+                digits += 1
+            } else if c == 0x2E, digits > 0, k + 1 < bytes.count, bytes[k + 1] >= 0x30, bytes[k + 1] <= 0x39 {
+                token.append(".")
+                groups.append(digits)
+                digits = 0
+            } else if !token.isEmpty {
+                end()
+            }
+            previous = c
+        }
+        if !token.isEmpty { end() }
+        guard !found.isEmpty else { return 0 }
+        var bytesOut: [UInt8] = []
+        for v in found.sorted() { bytesOut += Array(v.utf8); bytesOut.append(0) }
+        return max(1, bytesOut.withUnsafeBufferPointer { Hashing.bytes($0) })
     }
 
     /// Indices of `briefs` best-first for canonical choice: earliest published (unknown last), longest text, smallest id.

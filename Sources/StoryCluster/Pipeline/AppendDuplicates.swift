@@ -85,7 +85,7 @@ extension AppendRun {
         // Stored briefs are loaded on demand and re-shingled from their text (shingles are not stored: 8 bytes each).
         var nodes: [StoredNode] = []
         var nodeOf: [Int64: Int] = [:]
-        var nodeSignatures: [[UInt32]] = [], nodeShingles: [[UInt64]] = []
+        var nodeSignatures: [[UInt32]] = [], nodeShingles: [[UInt64]] = [], nodeVersions: [UInt64] = []
         var stale = false
         func load(_ rowids: [Int64], _ db: Database) throws {
             let fetch = try db.cachedStatement(sql: """
@@ -107,6 +107,7 @@ extension AppendRun {
             for (n, _) in added.enumerated() {
                 nodeSignatures.append(Array(sketched.signature(n)))
                 nodeShingles.append(Array(sketched.shingleSet(n)))
+                nodeVersions.append(sketched.versionKeys[n])
             }
         }
         enum Node: Hashable, Comparable { case new(Int), stored(Int) }
@@ -128,6 +129,10 @@ extension AppendRun {
         // Verification as in a full run (empty texts are never duplicates there: they get no band keys).
         func verify(_ a: Node, _ b: Node) -> Double? {
             guard shingleCount(a) > 0, shingleCount(b) > 0 else { return nil }
+            func version(_ u: Node) -> UInt64 {
+                switch u { case .new(let i): return batch.versionKeys[i]; case .stored(let c): return nodeVersions[c] }
+            }
+            if deduplicator.vetoes(version(a), version(b)) { return nil }
             return withSignature(a) { x in withSignature(b) { y in
                 deduplicator.verifiedSimilarity(x, y) { body in withShingles(a) { p in withShingles(b) { q in body(p, q) } } }
             } }

@@ -245,6 +245,9 @@ enum AppendRun {
         let times = fresh.compactMap { $0.published?.timeIntervalSince1970 }
         if pipeline.clusterer.config.threads, let lo = times.min(), let hi = times.max() {
             let reach = pipeline.clusterer.config.threadWindowHours * 3600
+            // Every stored story of the window, unfiltered: the context's texts also weigh the terms (idf), and a
+            // context cut to stories sharing tonight's terms made exactly those terms look common (tested: the
+            // tanker seizure then no longer joined the strike's thread).
             let loaded = try state.threadContext(from: lo - reach, to: hi + reach, excluding: touched)
             if !loaded.isEmpty {
                 // One vocabulary for the report's and the context's rows. Under a stored model the context is added to

@@ -37,6 +37,10 @@ public struct Explanation: Sendable {
     public var eventCosine: Double
     /// Hours between the two stories' mean publication times, when known.
     public var eventHoursApart: Double?
+    /// How the second brief relates to the first as a duplicate (copy or update, and what changed).
+    public var link: DuplicateLink? = nil
+    /// Whether the version veto keeps the two apart (both name versions, not the same ones).
+    public var versionVetoed = false
 
     /// Explains briefs `i` and `j` of a finished run.
     public static func explain(_ report: RunReport, _ i: Int, _ j: Int, pipeline: Pipeline) -> Explanation {
@@ -108,6 +112,8 @@ public struct Explanation: Sendable {
             canonicals: (briefs[report.dedup.canonicalOf[i]].id, briefs[report.dedup.canonicalOf[j]].id),
             cosine: cosine, sharedTerms: Array(terms.prefix(8)), lengthFactor: factor, hoursApart: hours,
             sameStory: si == sj, stories: (si, sj), threads: (storyI.thread, storyJ.thread), eventCosine: eventCosine,
-            eventHoursApart: eventHours)
+            eventHoursApart: eventHours,
+            link: DuplicateLinks.link(briefs[j], to: briefs[i], similarity: StoryCluster.jaccard(a, b)),
+            versionVetoed: pipeline.deduplicator.vetoes(Deduplicator.versionKey(briefs[i].text), Deduplicator.versionKey(briefs[j].text)))
     }
 }

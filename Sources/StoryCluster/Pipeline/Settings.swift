@@ -194,6 +194,8 @@ extension Setting {
         Setting(key: "dedup.rows", flag: nil, defaultText: "null", kind: .optionalInteger(1...1024), help: "LSH rows per band (with bands)",
                 apply: { s, v in if let r = v.integer { s.dedup.lsh = LSHParams(bands: s.dedup.lsh?.bands ?? 1, rows: r) } },
                 read: { $0.dedup.lsh.map { .number(Double($0.rows)) } ?? .null }),
+        boolean("dedup.version_veto", "true", \.dedup.versionVeto,
+                "two briefs naming different version numbers (11.7 / 11.7.1) are never duplicates"),
         Setting(key: "stories.method", flag: "story-method", defaultText: "events", kind: .choice(["events", "latent"]),
                 help: "events (time-windowed cosine, average linkage) | latent (0.1.0: SVD, smoothing)",
                 apply: { s, v in s.stories.method = StoryConfig.Method(rawValue: v.word)! }, read: { .text($0.stories.method.rawValue) }),

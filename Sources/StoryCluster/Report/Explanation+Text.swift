@@ -11,9 +11,16 @@ extension Explanation {
         out += String(format: "  Jaccard %.3f exact, %.3f MinHash estimate (%d and %d shingles)\n", jaccard, estimatedJaccard, shingleCounts.0, shingleCounts.1)
         out += "  LSH \(lsh.bands)×\(lsh.rows): \(collidingBands.isEmpty ? "no band collided" : "bands \(collidingBands.map(String.init).joined(separator: ",")) collided")\n"
         if !sharedShingles.isEmpty { out += "  shared shingles: " + sharedShingles.map { "\"\($0)\"" }.joined(separator: ", ") + "\n" }
-        out += String(format: "  decision: %@ (threshold %.2f; canonical %@ / %@)\n",
-                      sameDuplicateGroup ? "same duplicate group" : (jaccard >= t ? "similar, but not within threshold of the same canonical brief" : "not duplicates"),
-                      t, canonicals.0, canonicals.1)
+        if let link {
+            out += "  link of the second to the first: \(link.kind.rawValue)" + (link.summary.isEmpty ? "" : " (\(link.summary))") + "\n"
+            for s in link.addedSentences.prefix(3) { out += "    + " + TextReport.clip(s, 90) + "\n" }
+            for s in link.droppedSentences.prefix(3) { out += "    − " + TextReport.clip(s, 90) + "\n" }
+            for (x, y) in link.editedSentences.prefix(3) { out += "    ~ " + TextReport.clip(x, 44) + " → " + TextReport.clip(y, 44) + "\n" }
+        }
+        let why = sameDuplicateGroup ? "same duplicate group"
+            : versionVetoed ? "not duplicates: they name different version numbers (dedup.version_veto)"
+            : jaccard >= t ? "similar, but not within threshold of the same canonical brief" : "not duplicates"
+        out += String(format: "  decision: %@ (threshold %.2f; canonical %@ / %@)\n", why, t, canonicals.0, canonicals.1)
         out += "\nStories\n"
         let st = report.settings.stories
         if st.method == .events {

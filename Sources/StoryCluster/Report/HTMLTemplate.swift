@@ -117,6 +117,8 @@ li.entry { border-top: 1px solid var(--line); padding: 8px 0; display: grid; gri
 .reprints { list-style: none; margin: 6px 0 0; padding: 0 0 0 12px; border-left: 3px solid var(--accent-soft); }
 .reprints li { font-size: 0.8rem; color: var(--muted); padding: 2px 0; display: flex; flex-wrap: wrap; gap: 2px 10px; }
 .reprints .when { font-size: 0.8rem; padding: 0; }
+.reprints .link-update { color: var(--accent); font-weight: 600; }
+.reprints .changes { flex-basis: 100%; white-space: pre-wrap; }
 .reprints .when .d { display: inline; color: var(--muted); }
 .card-foot { display: flex; justify-content: space-between; align-items: center; margin-top: 4px; }
 .more {
@@ -566,6 +568,17 @@ footer { color: var(--faint); font-size: 0.8rem; padding: 0 0 30px; }
             if (arr(rb.agencies).length) row.appendChild(chips(arr(rb.agencies)));
             if (rb.dateline && rb.dateline !== bb.dateline) row.appendChild(el('span', 'dateline', rb.dateline));
             if (rb.title && rb.title !== bb.title) row.appendChild(el('span', null, rb.title));
+            var lk = e.group ? arr(e.group.links).filter(function (x) { return x && x.id === rb.id; })[0] : null;
+            if (lk) {
+              row.appendChild(el('span', 'link-' + lk.type, lk.type));
+              var what = [];
+              arr(lk.added_sentences).forEach(function (s) { what.push('+ ' + s); });
+              arr(lk.dropped_sentences).forEach(function (s) { what.push('\u2212 ' + s); });
+              arr(lk.edited_sentences).forEach(function (s) { if (s) what.push(s.before + ' \u2192 ' + s.after); });
+              if (arr(lk.numbers_before).length || arr(lk.numbers_after).length)
+                what.push(arr(lk.numbers_before).join(', ') + ' \u2192 ' + arr(lk.numbers_after).join(', '));
+              if (what.length) row.appendChild(el('span', 'changes', what.join(' \u00b7 ')));
+            }
             row.appendChild(sourceLine(rb));
             rl.appendChild(row);
           }

@@ -165,7 +165,8 @@ public enum CorpusJSON {
 
 /// JSON encodings of deduplication results.
 public enum DedupJSON {
-    /// Writes `"duplicates": [{"canonical", "members", "min_similarity"}, ...]` into an open object.
+    /// Writes `"duplicates": [{"canonical", "members", "min_similarity", "links"}, ...]` into an open object; `links`
+    /// types each member other than the canonical brief (`DuplicateLink`).
     /// `only`: write just the groups with a member it accepts (a since-last report: groups a new brief is in).
     public static func writeGroups(_ result: DedupResult, briefs: [Brief], to w: inout JSONWriter, only: ((Int) -> Bool)? = nil) {
         w.key("duplicates")
@@ -175,6 +176,28 @@ public enum DedupJSON {
             w.field("canonical", briefs[g.canonical].id)
             w.field("members", g.members.map { briefs[$0].id })
             w.key("min_similarity"); w.double(g.minSimilarity)
+            // How each member relates to the canonical brief.
+            w.key("links")
+            w.beginArray()
+            for m in g.members where m != g.canonical {
+                let link = DuplicateLinks.link(briefs[m], to: briefs[g.canonical], similarity: result.similarity[m])
+                w.beginObject()
+                w.field("id", briefs[m].id)
+                w.field("type", link.kind.rawValue)
+                w.key("similarity"); w.double(link.similarity)
+                w.field("added_sentences", link.addedSentences)
+                w.field("dropped_sentences", link.droppedSentences)
+                w.key("edited_sentences")
+                w.beginArray()
+                for (before, after) in link.editedSentences {
+                    w.beginObject(); w.field("before", before); w.field("after", after); w.endObject()
+                }
+                w.endArray()
+                w.field("numbers_before", link.numbersBefore)
+                w.field("numbers_after", link.numbersAfter)
+                w.endObject()
+            }
+            w.endArray()
             w.endObject()
         }
         w.endArray()

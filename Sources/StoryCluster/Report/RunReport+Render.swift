@@ -112,7 +112,7 @@ extension RunReport {
 
     /// One CSV row per brief (RFC 4180), for spreadsheets: its story, duplicate group and canonical brief.
     public func csv() -> String {
-        var out = "id,source,line,published,dateline,agencies,lang,story_id,story_label,thread_id,duplicate_group,canonical_id,is_canonical,similarity_to_canonical,title,text\r\n"
+        var out = "id,source,line,published,dateline,agencies,lang,story_id,story_label,thread_id,duplicate_group,canonical_id,is_canonical,similarity_to_canonical,link_type,title,text\r\n"
         let briefs = corpus.briefs
         var groupOf: [Int: String] = [:]
         for g in dedup.groups { for m in g.members { groupOf[m] = briefs[g.canonical].id } }
@@ -122,7 +122,9 @@ extension RunReport {
             let fields: [String] = [
                 b.id, b.source, String(b.line), b.published.map(ISO8601.format) ?? "", b.dateline ?? "", b.agencies.joined(separator: "/"),
                 b.lang.rawValue, story.id, story.label, story.thread, groupOf[i] ?? "", briefs[dedup.canonicalOf[i]].id,
-                dedup.canonicalOf[i] == i ? "true" : "false", String(format: "%.4f", dedup.similarity[i]), b.title ?? "", b.text,
+                dedup.canonicalOf[i] == i ? "true" : "false", String(format: "%.4f", dedup.similarity[i]),
+                dedup.canonicalOf[i] == i ? "" : DuplicateLinks.link(b, to: briefs[dedup.canonicalOf[i]], similarity: dedup.similarity[i]).kind.rawValue,
+                b.title ?? "", b.text,
             ]
             out += fields.map(CSV.quote).joined(separator: ",") + "\r\n"
         }

@@ -50,8 +50,10 @@ extension TextReport {
             let c = briefs[g.canonical]
             out += "\(c.id)  ×\(g.members.count)  (min similarity \(String(format: "%.2f", g.minSimilarity)))\n"
             out += "    " + clip(c.title ?? c.text.replacingOccurrences(of: "\n", with: " "), 94) + "\n"
-            for m in g.members.dropFirst() {
-                out += "    = \(briefs[m].id)  \(String(format: "%.2f", result.similarity[m]))\n"
+            for m in g.members where m != g.canonical {
+                let link = DuplicateLinks.link(briefs[m], to: c, similarity: result.similarity[m])
+                let what = link.summary.isEmpty ? "" : ": " + link.summary
+                out += clip("    = \(briefs[m].id)  \(String(format: "%.2f", result.similarity[m]))  \(link.kind.rawValue)\(what)", 100) + "\n"
             }
         }
         if result.groups.count > limit { out += "… \(result.groups.count - limit) more groups\n" }
@@ -79,8 +81,12 @@ extension TextReport {
             out += (color ? dim(clip(meta, 100)) : clip(meta, 100)) + "\n"
             let rep = briefs[s.representative]
             out += "   " + clip(rep.title ?? rep.text.replacingOccurrences(of: "\n", with: " "), 97) + "\n"
-            var reprints: [Int: Int] = [:]
-            for i in s.briefs where dedup.canonicalOf[i] != i { reprints[dedup.canonicalOf[i], default: 0] += 1 }
+            var reprints: [Int: Int] = [:], updates: [Int: Int] = [:]
+            for i in s.briefs where dedup.canonicalOf[i] != i {
+                let c = dedup.canonicalOf[i]
+                reprints[c, default: 0] += 1
+                if DuplicateLinks.link(briefs[i], to: briefs[c], similarity: dedup.similarity[i]).kind == .update { updates[c, default: 0] += 1 }
+            }
             let newestFirst = s.canonicalBriefs.sorted { StoryClusterer.earlier(briefs[$1], briefs[$0]) }
             for i in newestFirst.prefix(8) {
                 let b = briefs[i]
@@ -88,7 +94,7 @@ extension TextReport {
                 if let p = b.published { line += ISO8601.format(p).prefix(16).replacingOccurrences(of: "T", with: " ") + "  " }
                 if let d = b.dateline { line += d + ": " }
                 line += (b.title ?? b.text).replacingOccurrences(of: "\n", with: " ")
-                let extra = reprints[i].map { "  +\($0) reprint\($0 == 1 ? "" : "s")" } ?? ""
+                let extra = reprints[i].map { "  +\($0) reprint\($0 == 1 ? "" : "s")" + (updates[i].map { " (\($0) updated)" } ?? "") } ?? ""
                 out += clip(line, 100 - extra.count) + extra + "\n"
             }
             if newestFirst.count > 8 { out += "   … \(newestFirst.count - 8) more\n" }

@@ -1,0 +1,158 @@
+import Foundation
+
+/// How a duplicate relates to its canonical brief, so that an editor can trust what is folded away: a copy (nothing
+/// but boilerplate or the headline differs) or an update (sentences added, dropped or edited, numbers changed).
+public struct DuplicateLink: Equatable, Sendable {
+    /// The two kinds of duplicate.
+    public enum Kind: String, Sendable {
+        /// The same brief: identical after normalisation, or differing only in boilerplate (dateline, agency tags)
+        /// or its first sentence (a reworded headline, a repost header).
+        case copy
+        /// The same brief with information added, dropped or changed after its first sentence.
+        case update
+    }
+
+    /// Copy or update.
+    public var kind: Kind
+    /// Shingle Jaccard with the canonical brief (the similarity the group was verified with).
+    public var similarity: Double
+    /// Sentences of this brief the canonical one lacks (no sentence there shares half its words).
+    public var addedSentences: [String] = []
+    /// Sentences of the canonical brief this one lacks.
+    public var droppedSentences: [String] = []
+    /// Sentences both have in different wording: (canonical's, this brief's).
+    public var editedSentences: [(String, String)] = []
+    /// Numbers of the canonical brief this one does not have, in text order.
+    public var numbersBefore: [String] = []
+    /// Numbers of this brief the canonical one does not have, in text order.
+    public var numbersAfter: [String] = []
+
+    /// What changed, in a few words for a report ("+1 sentence, 270.000 → 250.000"); empty for a plain copy.
+    public var summary: String {
+        var parts: [String] = []
+        if !addedSentences.isEmpty { parts.append("+\(addedSentences.count) sentence" + (addedSentences.count == 1 ? "" : "s")) }
+        if !droppedSentences.isEmpty { parts.append("−\(droppedSentences.count) sentence" + (droppedSentences.count == 1 ? "" : "s")) }
+        if !editedSentences.isEmpty { parts.append("\(editedSentences.count) edited") }
+        if !numbersBefore.isEmpty || !numbersAfter.isEmpty {
+            parts.append(numbersBefore.joined(separator: ", ") + " → " + numbersAfter.joined(separator: ", "))
+        }
+        return parts.joined(separator: ", ")
+    }
+
+    /// Equal kinds, similarities and changes.
+    public static func == (a: DuplicateLink, b: DuplicateLink) -> Bool {
+        a.kind == b.kind && a.similarity == b.similarity && a.addedSentences == b.addedSentences
+            && a.droppedSentences == b.droppedSentences && a.editedSentences.map(\.0) == b.editedSentences.map(\.0)
+            && a.editedSentences.map(\.1) == b.editedSentences.map(\.1) && a.numbersBefore == b.numbersBefore
+            && a.numbersAfter == b.numbersAfter
+    }
+}
+
+/// Typing of duplicate links (`DuplicateLink`), computed from the two texts when a report needs it: groups are
+/// found on shingles alone, and a report holds far fewer duplicates than briefs.
+public enum DuplicateLinks {
+    /// The link of `member` to its `canonical` brief.
+    public static func link(_ member: Brief, to canonical: Brief, similarity: Double) -> DuplicateLink {
+        var link = DuplicateLink(kind: .copy, similarity: similarity)
+        let a = sentences(canonical.text), b = sentences(member.text)
+        // The first sentence is the headline or the lead a repost rewords: its changes alone make no update.
+        let aBody = Array(a.dropFirst()), bBody = Array(b.dropFirst())
+        var unmatchedA = Set(aBody.indices), unmatchedB = Set(bBody.indices)
+        var byKey: [String: [Int]] = [:]
+        for (i, s) in aBody.enumerated() { byKey[s.key, default: []].append(i) }
+        for (j, s) in bBody.enumerated() {
+            if var list = byKey[s.key], let i = list.first {
+                list.removeFirst()
+                byKey[s.key] = list
+                unmatchedA.remove(i)
+                unmatchedB.remove(j)
+            }
+        }
+        // Unmatched sentences sharing half their words are one sentence edited; the rest were added or dropped.
+        for j in unmatchedB.sorted() {
+            let words = Set(bBody[j].words)
+            let best = unmatchedA.sorted().max { overlap(words, aBody[$0].words) < overlap(words, aBody[$1].words) }
+            if let i = best, overlap(words, aBody[i].words) >= 0.5 {
+                link.editedSentences.append((aBody[i].text, bBody[j].text))
+                unmatchedA.remove(i)
+                unmatchedB.remove(j)
+            }
+        }
+        link.addedSentences = unmatchedB.sorted().map { bBody[$0].text }
+        link.droppedSentences = unmatchedA.sorted().map { aBody[$0].text }
+        // Numbers after the first sentence, compared as multisets.
+        let before = numbers(in: aBody.map(\.text).joined(separator: " ")), after = numbers(in: bBody.map(\.text).joined(separator: " "))
+        var count: [String: Int] = [:]
+        for n in after { count[n, default: 0] += 1 }
+        for n in before {
+            if let c = count[n], c > 0 { count[n] = c - 1 } else { link.numbersBefore.append(n) }
+        }
+        var left: [String: Int] = [:]
+        for n in before { left[n, default: 0] += 1 }
+        for n in after {
+            if let c = left[n], c > 0 { left[n] = c - 1 } else { link.numbersAfter.append(n) }
+        }
+        let changed = !link.addedSentences.isEmpty || !link.droppedSentences.isEmpty || !link.editedSentences.isEmpty
+            || !link.numbersBefore.isEmpty || !link.numbersAfter.isEmpty
+        link.kind = changed ? .update : .copy
+        return link
+    }
+
+    /// A sentence's text and its comparison key (normalised words, boilerplate stripped).
+    struct Sentence {
+        var text: String
+        var words: [String]
+        var key: String { words.joined(separator: " ") }
+    }
+
+    /// Sentences of a brief (boilerplate stripped), split after `.`, `!` or `?` followed by a space and an upper-case
+    /// letter, digit or quote, and at line breaks ("dr. jansen", "12. mei" stay whole); sentences without a word are
+    /// dropped.
+    static func sentences(_ text: String) -> [Sentence] {
+        let chars = Array(Boilerplate.strip(text))
+        var out: [Sentence] = []
+        var current = ""
+        func flush() {
+            let t = current.trimmingCharacters(in: .whitespacesAndNewlines)
+            current = ""
+            let words = TextNormalizer.tokens(t)
+            if !words.isEmpty { out.append(Sentence(text: t, words: words)) }
+        }
+        for (k, ch) in chars.enumerated() {
+            if ch == "\n" || ch == "\r" { flush(); continue }
+            current.append(ch)
+            if ch == "." || ch == "!" || ch == "?", k + 2 < chars.count, chars[k + 1] == " " {
+                let next = chars[k + 2]
+                if next.isUppercase || next.isNumber || next == "\"" || next == "'" || next == "\u{201C}" { flush() }
+            }
+        }
+        flush()
+        return out
+    }
+
+    /// Share of the smaller word set found in the other.
+    static func overlap(_ a: Set<String>, _ b: [String]) -> Double {
+        let bs = Set(b)
+        let smaller = min(a.count, bs.count)
+        return smaller == 0 ? 0 : Double(a.intersection(bs).count) / Double(smaller)
+    }
+
+    /// The numbers of a text as written (digits with inner `.`, `,` or `:`), in text order.
+    static func numbers(in text: String) -> [String] {
+        var out: [String] = []
+        var current = ""
+        let chars = Array(text)
+        for (k, ch) in chars.enumerated() {
+            if ch.isASCII && ch.isNumber {
+                current.append(ch)
+            } else if !current.isEmpty, ch == "." || ch == "," || ch == ":", k + 1 < chars.count, chars[k + 1].isASCII, chars[k + 1].isNumber {
+                current.append(ch)
+            } else if !current.isEmpty {
+                out.append(current)
+                current = ""
+            }
+        }
+        if !current.isEmpty { out.append(current) }
+        return out
+    }
+}
