@@ -55,8 +55,9 @@ public enum DuplicateLinks {
     public static func link(_ member: Brief, to canonical: Brief, similarity: Double) -> DuplicateLink {
         var link = DuplicateLink(kind: .copy, similarity: similarity)
         let a = sentences(canonical.text), b = sentences(member.text)
-        // The first sentence is the headline or the lead a repost rewords: its changes alone make no update.
-        let aBody = Array(a.dropFirst()), bBody = Array(b.dropFirst())
+        // A headline written into the text (a title the text opens with) is what a repost rewords: its changes
+        // alone make no update. A wire brief without one starts with its lead, which counts.
+        let aBody = Array(a.dropFirst(opensWithTitle(canonical) ? 1 : 0)), bBody = Array(b.dropFirst(opensWithTitle(member) ? 1 : 0))
         var unmatchedA = Set(aBody.indices), unmatchedB = Set(bBody.indices)
         var byKey: [String: [Int]] = [:]
         for (i, s) in aBody.enumerated() { byKey[s.key, default: []].append(i) }
@@ -98,6 +99,12 @@ public enum DuplicateLinks {
         return link
     }
 
+    /// Whether a brief's text opens with its title (feeds that prepend the headline to the body).
+    static func opensWithTitle(_ b: Brief) -> Bool {
+        guard let t = b.title?.trimmingCharacters(in: .whitespaces), !t.isEmpty else { return false }
+        return Boilerplate.strip(b.text).trimmingCharacters(in: .whitespaces).hasPrefix(t)
+    }
+
     /// A sentence's text and its comparison key (normalised words, boilerplate stripped).
     struct Sentence {
         var text: String
@@ -137,9 +144,19 @@ public enum DuplicateLinks {
         return smaller == 0 ? 0 : Double(a.intersection(bs).count) / Double(smaller)
     }
 
-    /// The numbers of a text as written (digits with inner `.`, `,` or `:`), in text order.
+    /// Numbers written as words (English and Dutch, up to twelve): "three" → "four" is a changed figure too.
+    static let numberWords: Set<String> = [
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "dozen",
+        "hundred", "thousand", "million", "billion", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen",
+        "tien", "elf", "twaalf", "honderd", "duizend", "miljoen", "miljard",
+    ]
+
+    /// The numbers of a text: number words first, then digits as written (with inner `.`, `,` or `:`), each in text order.
     static func numbers(in text: String) -> [String] {
         var out: [String] = []
+        for word in text.split(whereSeparator: { !$0.isLetter }) where numberWords.contains(word.lowercased()) {
+            out.append(word.lowercased())
+        }
         var current = ""
         let chars = Array(text)
         for (k, ch) in chars.enumerated() {
