@@ -202,7 +202,15 @@ public struct Deduplicator: Sendable {
                 }
             }
         }
-        let versionKeys = config.versionVeto ? texts.map(Self.versionKey) : [UInt64](repeating: 0, count: n)
+        var versionKeys = [UInt64](repeating: 0, count: n)
+        if config.versionVeto && n > 0 {
+            let parts = min(n, ProcessInfo.processInfo.activeProcessorCount * 4)
+            versionKeys.withUnsafeMutableBufferPointer { out in
+                DispatchQueue.concurrentPerform(iterations: parts) { c in
+                    for i in (n * c / parts)..<(n * (c + 1) / parts) { out[i] = Self.versionKey(texts[i]) }
+                }
+            }
+        }
         return (SketchBatch(count: n, permutations: k, signatures: signatures, shingleChunks: chunkShingles,
                             chunkOf: chunkOf, starts: starts, counts: counts, exactKeys: exactKeys, versionKeys: versionKeys), bandKeys)
     }

@@ -53,11 +53,48 @@ public struct DuplicateLink: Equatable, Sendable {
 public enum DuplicateLinks {
     /// The link of `member` to its `canonical` brief.
     public static func link(_ member: Brief, to canonical: Brief, similarity: Double) -> DuplicateLink {
+        link(member, to: Analysed(canonical), similarity: similarity)
+    }
+
+    /// The links of every duplicate in `result` (by brief index), computed per group on all cores.
+    public static func all(_ result: DedupResult, briefs: [Brief]) -> [Int: DuplicateLink] {
+        let groups = result.groups
+        var parts = [[(Int, DuplicateLink)]](repeating: [], count: groups.count)
+        parts.withUnsafeMutableBufferPointer { out in
+            DispatchQueue.concurrentPerform(iterations: groups.count) { k in
+                let g = groups[k]
+                let canonical = Analysed(briefs[g.canonical])
+                out[k] = g.members.filter { $0 != g.canonical }.map { ($0, link(briefs[$0], to: canonical, similarity: result.similarity[$0])) }
+            }
+        }
+        var links: [Int: DuplicateLink] = [:]
+        for part in parts { for (m, l) in part { links[m] = l } }
+        return links
+    }
+
+    /// A canonical brief's body sentences and text, analysed once for all its duplicates.
+    struct Analysed {
+        var brief: Brief
+        var stripped: Substring
+        var body: [Sentence]
+
+        init(_ b: Brief) {
+            brief = b
+            stripped = Boilerplate.strip(b.text)
+            // A headline written into the text (a title the text opens with) is what a repost rewords: its changes
+            // alone make no update. A wire brief without one starts with its lead, which counts.
+            body = Array(DuplicateLinks.sentences(stripped).dropFirst(DuplicateLinks.opensWithTitle(b, stripped) ? 1 : 0))
+        }
+    }
+
+    /// The link of `member` to an analysed canonical brief.
+    static func link(_ member: Brief, to canonical: Analysed, similarity: Double) -> DuplicateLink {
         var link = DuplicateLink(kind: .copy, similarity: similarity)
-        let a = sentences(canonical.text), b = sentences(member.text)
-        // A headline written into the text (a title the text opens with) is what a repost rewords: its changes
-        // alone make no update. A wire brief without one starts with its lead, which counts.
-        let aBody = Array(a.dropFirst(opensWithTitle(canonical) ? 1 : 0)), bBody = Array(b.dropFirst(opensWithTitle(member) ? 1 : 0))
+        let stripped = Boilerplate.strip(member.text)
+        // The common case of a crawl: the same text again.
+        if stripped == canonical.stripped { return link }
+        let aBody = canonical.body
+        let bBody = Array(sentences(stripped).dropFirst(opensWithTitle(member, stripped) ? 1 : 0))
         var unmatchedA = Set(aBody.indices), unmatchedB = Set(bBody.indices)
         var byKey: [String: [Int]] = [:]
         for (i, s) in aBody.enumerated() { byKey[s.key, default: []].append(i) }
@@ -72,8 +109,12 @@ public enum DuplicateLinks {
         // Unmatched sentences sharing half their words are one sentence edited; the rest were added or dropped.
         for j in unmatchedB.sorted() {
             let words = Set(bBody[j].words)
-            let best = unmatchedA.sorted().max { overlap(words, aBody[$0].words) < overlap(words, aBody[$1].words) }
-            if let i = best, overlap(words, aBody[i].words) >= 0.5 {
+            var best: Int? = nil, bestOverlap = 0.0
+            for i in unmatchedA.sorted() {
+                let o = overlap(words, Set(aBody[i].words))
+                if o > bestOverlap { best = i; bestOverlap = o }
+            }
+            if let i = best, bestOverlap >= 0.5 {
                 link.editedSentences.append((aBody[i].text, bBody[j].text))
                 unmatchedA.remove(i)
                 unmatchedB.remove(j)
@@ -100,9 +141,17 @@ public enum DuplicateLinks {
     }
 
     /// Whether a brief's text opens with its title (feeds that prepend the headline to the body).
-    static func opensWithTitle(_ b: Brief) -> Bool {
-        guard let t = b.title?.trimmingCharacters(in: .whitespaces), !t.isEmpty else { return false }
-        return Boilerplate.strip(b.text).trimmingCharacters(in: .whitespaces).hasPrefix(t)
+    static func opensWithTitle(_ b: Brief, _ stripped: Substring) -> Bool {
+        guard let t = b.title.map(trimmed), !t.isEmpty else { return false }
+        return trimmed(stripped).hasPrefix(t)
+    }
+
+    /// `s` without leading and trailing white space.
+    static func trimmed<S: StringProtocol>(_ s: S) -> Substring {
+        let t = Substring(s)
+        guard let first = t.firstIndex(where: { !$0.isWhitespace }) else { return "" }
+        let last = t.lastIndex(where: { !$0.isWhitespace })!
+        return t[first...last]
     }
 
     /// A sentence's text and its comparison key (normalised words, boilerplate stripped).
@@ -115,12 +164,12 @@ public enum DuplicateLinks {
     /// Sentences of a brief (boilerplate stripped), split after `.`, `!` or `?` followed by a space and an upper-case
     /// letter, digit or quote, and at line breaks ("dr. jansen", "12. mei" stay whole); sentences without a word are
     /// dropped.
-    static func sentences(_ text: String) -> [Sentence] {
-        let chars = Array(Boilerplate.strip(text))
+    static func sentences(_ body: Substring) -> [Sentence] {
+        let chars = Array(body)
         var out: [Sentence] = []
         var current = ""
         func flush() {
-            let t = current.trimmingCharacters(in: .whitespacesAndNewlines)
+            let t = String(trimmed(current))
             current = ""
             let words = TextNormalizer.tokens(t)
             if !words.isEmpty { out.append(Sentence(text: t, words: words)) }
@@ -138,10 +187,9 @@ public enum DuplicateLinks {
     }
 
     /// Share of the smaller word set found in the other.
-    static func overlap(_ a: Set<String>, _ b: [String]) -> Double {
-        let bs = Set(b)
-        let smaller = min(a.count, bs.count)
-        return smaller == 0 ? 0 : Double(a.intersection(bs).count) / Double(smaller)
+    static func overlap(_ a: Set<String>, _ b: Set<String>) -> Double {
+        let smaller = min(a.count, b.count)
+        return smaller == 0 ? 0 : Double(a.intersection(b).count) / Double(smaller)
     }
 
     /// Numbers written as words (English and Dutch, up to twelve): "three" → "four" is a changed figure too.
@@ -151,25 +199,36 @@ public enum DuplicateLinks {
         "tien", "elf", "twaalf", "honderd", "duizend", "miljoen", "miljard",
     ]
 
-    /// The numbers of a text: number words first, then digits as written (with inner `.`, `,` or `:`), each in text order.
+    /// The numbers of a text: number words first, then digits as written (with inner `.`, `,` or `:`), each in text
+    /// order. Scans bytes: only ASCII digits and letters matter.
     static func numbers(in text: String) -> [String] {
-        var out: [String] = []
-        for word in text.split(whereSeparator: { !$0.isLetter }) where numberWords.contains(word.lowercased()) {
-            out.append(word.lowercased())
-        }
-        var current = ""
-        let chars = Array(text)
-        for (k, ch) in chars.enumerated() {
-            if ch.isASCII && ch.isNumber {
-                current.append(ch)
-            } else if !current.isEmpty, ch == "." || ch == "," || ch == ":", k + 1 < chars.count, chars[k + 1].isASCII, chars[k + 1].isNumber {
-                current.append(ch)
-            } else if !current.isEmpty {
-                out.append(current)
-                current = ""
+        let b = Array(text.utf8)
+        var words: [String] = [], digits: [String] = []
+        var k = 0
+        while k < b.count {
+            let c = b[k]
+            if c >= 0x30 && c <= 0x39 {
+                var e = k + 1
+                while e < b.count {
+                    if b[e] >= 0x30 && b[e] <= 0x39 { e += 1; continue }
+                    if (b[e] == 0x2E || b[e] == 0x2C || b[e] == 0x3A), e + 1 < b.count, b[e + 1] >= 0x30, b[e + 1] <= 0x39 { e += 2; continue }
+                    break
+                }
+                digits.append(String(decoding: b[k..<e], as: UTF8.self))
+                k = e
+            } else if (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A {
+                var e = k + 1
+                while e < b.count, (b[e] | 0x20) >= 0x61 && (b[e] | 0x20) <= 0x7A { e += 1 }
+                // A word of ASCII letters alone (not the start of "drieënhalf" or a longer non-ASCII word).
+                if e - k <= 8, e == b.count || b[e] < 0x80 {
+                    let w = String(decoding: b[k..<e].map { $0 | 0x20 }, as: UTF8.self)
+                    if numberWords.contains(w) { words.append(w) }
+                }
+                k = e
+            } else {
+                k += 1
             }
         }
-        if !current.isEmpty { out.append(current) }
-        return out
+        return words + digits
     }
 }

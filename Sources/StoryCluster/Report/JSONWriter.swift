@@ -171,7 +171,10 @@ public enum DedupJSON {
     public static func writeGroups(_ result: DedupResult, briefs: [Brief], to w: inout JSONWriter, only: ((Int) -> Bool)? = nil) {
         w.key("duplicates")
         w.beginArray()
-        for g in result.groups where only.map({ g.members.contains(where: $0) }) ?? true {
+        var shown = result
+        if let only { shown.groups = result.groups.filter { $0.members.contains(where: only) } }
+        let links = DuplicateLinks.all(shown, briefs: briefs)
+        for g in shown.groups {
             w.beginObject()
             w.field("canonical", briefs[g.canonical].id)
             w.field("members", g.members.map { briefs[$0].id })
@@ -180,7 +183,7 @@ public enum DedupJSON {
             w.key("links")
             w.beginArray()
             for m in g.members where m != g.canonical {
-                let link = DuplicateLinks.link(briefs[m], to: briefs[g.canonical], similarity: result.similarity[m])
+                guard let link = links[m] else { continue }
                 w.beginObject()
                 w.field("id", briefs[m].id)
                 w.field("type", link.kind.rawValue)

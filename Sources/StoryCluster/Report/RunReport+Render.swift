@@ -116,6 +116,7 @@ extension RunReport {
         let briefs = corpus.briefs
         var groupOf: [Int: String] = [:]
         for g in dedup.groups { for m in g.members { groupOf[m] = briefs[g.canonical].id } }
+        let links = DuplicateLinks.all(dedup, briefs: briefs)
         for i in reportedBriefs {
             let b = briefs[i]
             let story = stories.stories[stories.storyOf[i]]
@@ -123,7 +124,7 @@ extension RunReport {
                 b.id, b.source, String(b.line), b.published.map(ISO8601.format) ?? "", b.dateline ?? "", b.agencies.joined(separator: "/"),
                 b.lang.rawValue, story.id, story.label, story.thread, groupOf[i] ?? "", briefs[dedup.canonicalOf[i]].id,
                 dedup.canonicalOf[i] == i ? "true" : "false", String(format: "%.4f", dedup.similarity[i]),
-                dedup.canonicalOf[i] == i ? "" : DuplicateLinks.link(b, to: briefs[dedup.canonicalOf[i]], similarity: dedup.similarity[i]).kind.rawValue,
+                links[i]?.kind.rawValue ?? "",
                 b.title ?? "", b.text,
             ]
             out += fields.map(CSV.quote).joined(separator: ",") + "\r\n"

@@ -46,12 +46,15 @@ extension TextReport {
     /// Duplicate groups for a person: canonical brief, then its copies with their similarity.
     public static func duplicateGroups(_ result: DedupResult, briefs: [Brief], limit: Int = .max) -> String {
         var out = ""
-        for g in result.groups.prefix(limit) {
+        var shown = result
+        shown.groups = Array(result.groups.prefix(limit))
+        let links = DuplicateLinks.all(shown, briefs: briefs)
+        for g in shown.groups {
             let c = briefs[g.canonical]
             out += "\(c.id)  ×\(g.members.count)  (min similarity \(String(format: "%.2f", g.minSimilarity)))\n"
             out += "    " + clip(c.title ?? c.text.replacingOccurrences(of: "\n", with: " "), 94) + "\n"
             for m in g.members where m != g.canonical {
-                let link = DuplicateLinks.link(briefs[m], to: c, similarity: result.similarity[m])
+                guard let link = links[m] else { continue }
                 let what = link.summary.isEmpty ? "" : ": " + link.summary
                 out += clip("    = \(briefs[m].id)  \(String(format: "%.2f", result.similarity[m]))  \(link.kind.rawValue)\(what)", 100) + "\n"
             }
@@ -67,7 +70,12 @@ extension TextReport {
     public static func stories(_ result: StoryResult, dedup: DedupResult, briefs: [Brief], limit: Int = .max,
                                minSize: Int = 1, color: Bool = false) -> String {
         var out = ""
-        for (n, s) in result.stories.filter({ $0.briefs.count >= minSize }).prefix(limit).enumerated() {
+        let shown = result.stories.filter({ $0.briefs.count >= minSize }).prefix(limit)
+        var groups = dedup
+        let inShown = Set(shown.flatMap(\.briefs))
+        groups.groups = dedup.groups.filter { inShown.contains($0.canonical) }
+        let links = DuplicateLinks.all(groups, briefs: briefs)
+        for (n, s) in shown.enumerated() {
             var head = "\(n + 1). [\(s.label)]  \(s.briefs.count) brief\(s.briefs.count == 1 ? "" : "s")"
             if let f = s.firstPublished, let l = s.lastPublished {
                 head += "  " + ISO8601.format(f).prefix(16).replacingOccurrences(of: "T", with: " ")
@@ -85,7 +93,7 @@ extension TextReport {
             for i in s.briefs where dedup.canonicalOf[i] != i {
                 let c = dedup.canonicalOf[i]
                 reprints[c, default: 0] += 1
-                if DuplicateLinks.link(briefs[i], to: briefs[c], similarity: dedup.similarity[i]).kind == .update { updates[c, default: 0] += 1 }
+                if links[i]?.kind == .update { updates[c, default: 0] += 1 }
             }
             let newestFirst = s.canonicalBriefs.sorted { StoryClusterer.earlier(briefs[$1], briefs[$0]) }
             for i in newestFirst.prefix(8) {
