@@ -185,13 +185,16 @@ import Testing
                         title: "Een andere kop boven het bericht")
         #expect(copy.kind == .copy && copy.summary.isEmpty, "\(copy)")
         // A wire brief without a headline: its lead counts, and another dateline or agency is boilerplate.
-        let wire = Brief(id: "w", source: "t", text: "DETROIT (Reuters) - Three people were hurt in a fire on Monday. The police are investigating.")
-        let wireCopy = DuplicateLinks.link(Brief(id: "x", source: "t", text: "DETROIT (Reuters/AFP) - Three people were hurt in a fire on Monday. The police are investigating."),
+        let wire = Brief(id: "w", source: "t", lang: .en, text: "DETROIT (Reuters) - Three people were hurt in a fire on Monday. The police are investigating.")
+        let wireCopy = DuplicateLinks.link(Brief(id: "x", source: "t", lang: .en, text: "DETROIT (Reuters/AFP) - Three people were hurt in a fire on Monday. The police are investigating."),
                                            to: wire, similarity: 0.9)
         #expect(wireCopy.kind == .copy, "\(wireCopy)")
-        let wireUpdate = DuplicateLinks.link(Brief(id: "y", source: "t", text: "DETROIT (Reuters) - Four people were hurt in a fire on Monday. The police are investigating."),
+        let wireUpdate = DuplicateLinks.link(Brief(id: "y", source: "t", lang: .en, text: "DETROIT (Reuters) - Four people were hurt in a fire on Monday. The police are investigating."),
                                              to: wire, similarity: 0.9)
         #expect(wireUpdate.kind == .update && wireUpdate.numbersBefore == ["three"] && wireUpdate.numbersAfter == ["four"], "\(wireUpdate)")
+        // Number words count in their own language only: Dutch "ten" ("ten noorden van") is no number.
+        #expect(DuplicateLinks.numbers(in: "ten noorden van Urk, drie schepen", lang: .nl) == ["drie"])
+        #expect(DuplicateLinks.numbers(in: "ten ships, 3 crews", lang: .en) == ["ten", "3"])
         // A changed amount: an update naming both numbers.
         let amount = link("DEN HAAG (ANP) - Kop van het bericht. Het kabinet trekt 250.000 euro uit voor het plan. Minister De Vries zei dat in Den Haag. Het plan gaat in januari in.")
         #expect(amount.kind == .update && amount.numbersBefore == ["270.000"] && amount.numbersAfter == ["250.000"], "\(amount)")

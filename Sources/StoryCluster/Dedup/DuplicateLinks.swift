@@ -123,7 +123,8 @@ public enum DuplicateLinks {
         link.addedSentences = unmatchedB.sorted().map { bBody[$0].text }
         link.droppedSentences = unmatchedA.sorted().map { aBody[$0].text }
         // Numbers after the first sentence, compared as multisets.
-        let before = numbers(in: aBody.map(\.text).joined(separator: " ")), after = numbers(in: bBody.map(\.text).joined(separator: " "))
+        let before = numbers(in: aBody.map(\.text).joined(separator: " "), lang: canonical.brief.lang)
+        let after = numbers(in: bBody.map(\.text).joined(separator: " "), lang: member.lang)
         var count: [String: Int] = [:]
         for n in after { count[n, default: 0] += 1 }
         for n in before {
@@ -192,16 +193,19 @@ public enum DuplicateLinks {
         return smaller == 0 ? 0 : Double(a.intersection(b).count) / Double(smaller)
     }
 
-    /// Numbers written as words (English and Dutch, up to twelve): "three" → "four" is a changed figure too.
-    static let numberWords: Set<String> = [
-        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "dozen",
-        "hundred", "thousand", "million", "billion", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen",
-        "tien", "elf", "twaalf", "honderd", "duizend", "miljoen", "miljard",
+    /// Numbers written as words, up to twelve, by language ("three" → "four" is a changed figure too). Each list is
+    /// used only for its language: Dutch "ten" is "at the", English "elf" is no number.
+    static let numberWords: [Language: Set<String>] = [
+        .en: ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "dozen",
+              "hundred", "thousand", "million", "billion"],
+        .nl: ["twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "elf", "twaalf", "honderd", "duizend",
+              "miljoen", "miljard"],
     ]
 
     /// The numbers of a text: number words first, then digits as written (with inner `.`, `,` or `:`), each in text
     /// order. Scans bytes: only ASCII digits and letters matter.
-    static func numbers(in text: String) -> [String] {
+    static func numbers(in text: String, lang: Language) -> [String] {
+        let wordList = numberWords[lang] ?? []
         let b = Array(text.utf8)
         var words: [String] = [], digits: [String] = []
         var k = 0
@@ -222,7 +226,7 @@ public enum DuplicateLinks {
                 // A word of ASCII letters alone (not the start of "drieënhalf" or a longer non-ASCII word).
                 if e - k <= 8, e == b.count || b[e] < 0x80 {
                     let w = String(decoding: b[k..<e].map { $0 | 0x20 }, as: UTF8.self)
-                    if numberWords.contains(w) { words.append(w) }
+                    if wordList.contains(w) { words.append(w) }
                 }
                 k = e
             } else {
