@@ -399,33 +399,32 @@ public struct Deduplicator: Sendable {
     /// groups, none after the first of exactly three digits (`1.250.000` is an amount; `11.7`, `19.4.2` versions).
     /// A decimal such as `3.5` counts too: two texts differing in it are left apart, never folded.
     public static func versionKey(_ text: String) -> UInt64 {
-        var found = Set<String>()
-        var groups: [Int] = [], token = "", digits = 0
-        func end() {
-            if digits > 0 { groups.append(digits) }
-            if groups.count >= 2, !groups.dropFirst().contains(3) { found.insert(token) }
-            groups = []; token = ""; digits = 0
-        }
-        var previous: UInt8 = 0
-        let bytes = Array(text.utf8)
-        for (k, c) in bytes.enumerated() {
-            if c >= 0x30 && c <= 0x39 {
-                if token.isEmpty && (previous >= 0x30 && previous <= 0x39 || previous == 0x2E) { previous = c; continue }
-                token.append(Character(UnicodeScalar(c)))
-                digits += 1
-            } else if c == 0x2E, digits > 0, k + 1 < bytes.count, bytes[k + 1] >= 0x30, bytes[k + 1] <= 0x39 {
-                token.append(".")
-                groups.append(digits)
-                digits = 0
-            } else if !token.isEmpty {
-                end()
+        var found: [ArraySlice<UInt8>] = []
+        var text = text
+        text.withUTF8 { b in
+            var k = 0
+            let n = b.count
+            func digit(_ i: Int) -> Bool { i < n && b[i] >= 0x30 && b[i] <= 0x39 }
+            while k < n {
+                // A token starts at a digit that does not continue a number or follow a dot.
+                guard digit(k), k == 0 || !(digit(k - 1) || b[k - 1] == 0x2E) else { k += 1; continue }
+                var e = k, groups = 0, threeAfterFirst = false, run = 0
+                while e < n {
+                    if digit(e) { run += 1; e += 1; continue }
+                    if b[e] == 0x2E, run > 0, digit(e + 1) {
+                        if groups > 0 && run == 3 { threeAfterFirst = true }
+                        groups += 1; run = 0; e += 1; continue
+                    }
+                    break
+                }
+                if groups > 0 && run == 3 { threeAfterFirst = true }
+                if groups >= 1 && !threeAfterFirst { found.append(Array(b[k..<e])[...]) }
+                k = e
             }
-            previous = c
         }
-        if !token.isEmpty { end() }
         guard !found.isEmpty else { return 0 }
         var bytesOut: [UInt8] = []
-        for v in found.sorted() { bytesOut += Array(v.utf8); bytesOut.append(0) }
+        for v in Set(found.map { Array($0) }).sorted(by: { $0.lexicographicallyPrecedes($1) }) { bytesOut += v; bytesOut.append(0) }
         return max(1, bytesOut.withUnsafeBufferPointer { Hashing.bytes($0) })
     }
 

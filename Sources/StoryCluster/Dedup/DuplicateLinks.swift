@@ -166,24 +166,32 @@ public enum DuplicateLinks {
     /// letter, digit or quote, and at line breaks ("dr. jansen", "12. mei" stay whole); sentences without a word are
     /// dropped.
     static func sentences(_ body: Substring) -> [Sentence] {
-        let chars = Array(body)
         var out: [Sentence] = []
-        var current = ""
-        func flush() {
-            let t = String(trimmed(current))
-            current = ""
+        var start = body.startIndex, i = body.startIndex
+        func emit(_ end: Substring.Index) {
+            let t = String(trimmed(body[start..<end]))
             let words = TextNormalizer.tokens(t)
             if !words.isEmpty { out.append(Sentence(text: t, words: words)) }
         }
-        for (k, ch) in chars.enumerated() {
-            if ch == "\n" || ch == "\r" { flush(); continue }
-            current.append(ch)
-            if ch == "." || ch == "!" || ch == "?", k + 2 < chars.count, chars[k + 1] == " " {
-                let next = chars[k + 2]
-                if next.isUppercase || next.isNumber || next == "\"" || next == "'" || next == "\u{201C}" { flush() }
+        while i < body.endIndex {
+            let ch = body[i]
+            let next = body.index(after: i)
+            if ch == "\n" || ch == "\r" {
+                emit(i)
+                start = next
+            } else if ch == "." || ch == "!" || ch == "?", next < body.endIndex, body[next] == " " {
+                let after = body.index(after: next)
+                if after < body.endIndex {
+                    let c = body[after]
+                    if c.isUppercase || c.isNumber || c == "\"" || c == "'" || c == "\u{201C}" {
+                        emit(next)
+                        start = next
+                    }
+                }
             }
+            i = next
         }
-        flush()
+        emit(body.endIndex)
         return out
     }
 
