@@ -20,8 +20,16 @@ public struct DuplicateLink: Equatable, Sendable {
     public var addedSentences: [String] = []
     /// Sentences of the canonical brief this one lacks.
     public var droppedSentences: [String] = []
-    /// Sentences both have in different wording: (canonical's, this brief's).
-    public var editedSentences: [(String, String)] = []
+    /// A sentence both have in different wording.
+    public struct Edit: Equatable, Sendable {
+        /// The canonical brief's wording.
+        public var before: String
+        /// This brief's wording.
+        public var after: String
+    }
+
+    /// Sentences both have in different wording.
+    public var editedSentences: [Edit] = []
     /// Numbers of the canonical brief this one does not have, in text order.
     public var numbersBefore: [String] = []
     /// Numbers of this brief the canonical one does not have, in text order.
@@ -37,14 +45,6 @@ public struct DuplicateLink: Equatable, Sendable {
             parts.append(numbersBefore.joined(separator: ", ") + " → " + numbersAfter.joined(separator: ", "))
         }
         return parts.joined(separator: ", ")
-    }
-
-    /// Equal kinds, similarities and changes.
-    public static func == (a: DuplicateLink, b: DuplicateLink) -> Bool {
-        a.kind == b.kind && a.similarity == b.similarity && a.addedSentences == b.addedSentences
-            && a.droppedSentences == b.droppedSentences && a.editedSentences.map(\.0) == b.editedSentences.map(\.0)
-            && a.editedSentences.map(\.1) == b.editedSentences.map(\.1) && a.numbersBefore == b.numbersBefore
-            && a.numbersAfter == b.numbersAfter
     }
 }
 
@@ -115,7 +115,7 @@ public enum DuplicateLinks {
                 if o > bestOverlap { best = i; bestOverlap = o }
             }
             if let i = best, bestOverlap >= 0.5 {
-                link.editedSentences.append((aBody[i].text, bBody[j].text))
+                link.editedSentences.append(DuplicateLink.Edit(before: aBody[i].text, after: bBody[j].text))
                 unmatchedA.remove(i)
                 unmatchedB.remove(j)
             }

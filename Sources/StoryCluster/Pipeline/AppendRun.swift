@@ -240,6 +240,7 @@ enum AppendRun {
         // briefs come along as context, each anchored to its thread, so a new event can join a thread it shares no
         // story with; two stored threads are never joined here (a full run reconsiders every thread).
         let threadClock = Date()
+        let threadsBefore = try state.threads(ofStories: Array(touched))
         var threadRows = labelling.rows
         var context: ThreadContext? = nil
         let times = fresh.compactMap { $0.published?.timeIntervalSince1970 }
@@ -272,8 +273,10 @@ enum AppendRun {
                                         story: story, threads: threadIds)
             }
         }
+        // Anchored: the touched stories whose stored thread holds another current story.
+        let sizeBefore = try state.threadSizes(Set(threadsBefore.values))
         pipeline.clusterer.setThreads(&stories, briefs: briefs, canonical: canonical, rows: threadRows, events: labels,
-                                      anchored: try state.sharedThreads(ofStories: Array(touched)), context: context)
+                                      anchored: threadsBefore.filter { sizeBefore[$0.value, default: 0] >= 2 }, context: context)
         stories.timings.append(("threads", Date().timeIntervalSince(threadClock)))
 
         // What changed.
@@ -291,7 +294,6 @@ enum AppendRun {
                              filesMissing: missing, newBriefs: newIds, newStories: newStories, grownStories: grown,
                              quietStories: quiet, merged: retired, path: .append,
                              storyPlacement: queries.isEmpty ? nil : fold != nil ? .model : .window)
-        let threadsBefore = try state.threads(ofStories: Array(touched))
         delta.setThreadChanges(stories, before: threadsBefore, storedCount: try state.threadSizes(Set(stories.stories.map(\.thread))))
         // The history's totals move by what changed in the touched stories (every duplicate group lies in one story).
         func counts(_ list: [(id: String, canonical: String)]) -> (removed: Int, groups: Int) {
@@ -426,14 +428,12 @@ enum AppendRun {
                 // most of loading it), checked against the brief's checksum and its place's seal.
                 var out: [(Brief, String)] = []
                 let rows = try Row.fetchCursor(db, sql: """
-                    SELECT \(StateStore.briefColumns), story, \(StateStore.sealedPlacement.check()) FROM briefs
+                    SELECT \(StateStore.briefColumns), story, \(StateStore.sealedPlacement.check()) AS sealed FROM briefs
                     WHERE canonical = id AND published BETWEEN ? AND ? ORDER BY source, position
                     """, arguments: [lo - delta, hi + delta])
                 while let row = try rows.next() {
                     let brief = try StateStore.brief(columnsOf: row)
-                    guard row[StateStore.briefColumnCount + 1] as Bool? == true else {
-                        throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "the place of brief \(brief.id) does not match its seal")
-                    }
+                    try StateStore.requireSealed(row, "the place of brief \(brief.id)")
                     out.append((brief, row[StateStore.briefColumnCount] ?? ""))
                 }
                 return out

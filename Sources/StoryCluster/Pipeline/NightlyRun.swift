@@ -151,13 +151,14 @@ public enum NightlyRun {
         let storedStories = try state.storyRows()
         let knownStories = Set(storedStories.keys)
         let stored = rebuild ? [:] : storedAssignments.compactMapValues(\.story)
+        let storedThreads = storedStories.filter(\.value.active).compactMapValues(\.thread)
         var report: RunReport
         var merged: [(String, String)] = []
         var fold: ModelFold?
         if lastRun != nil && !stored.isEmpty {
             report = try incremental(corpusPath: corpusPath, corpus: corpus, pipeline: pipeline, readSeconds: readSeconds,
                                      stored: stored, taken: knownStories,
-                                     threads: storedStories.filter(\.value.active).compactMapValues(\.thread), progress: progress)
+                                     threads: storedThreads, progress: progress)
             fold = try ModelFold(report, state: state, storedAssignments: storedAssignments, pipeline: pipeline, lastRun: lastRun!)
         } else {
             // First run or --rebuild: cluster everything, then match to the previous stories (merges and splits).
@@ -192,10 +193,9 @@ public enum NightlyRun {
                              quietStories: quiet, merged: merged, path: .full, fullPathReason: why,
                              storyPlacement: report.stories.model != nil ? .fit : placedNew ? .window : nil)
         if lastRun != nil {
-            let before = storedStories.filter(\.value.active).compactMapValues(\.thread)
             var counts: [String: Int] = [:]
-            for t in before.values { counts[t, default: 0] += 1 }
-            delta.setThreadChanges(report.stories, before: before, storedCount: counts)
+            for t in storedThreads.values { counts[t, default: 0] += 1 }
+            delta.setThreadChanges(report.stories, before: storedThreads, storedCount: counts)
         }
         try commit(report, delta: delta, pipeline: pipeline, beforeCommit: beforeCommit, state: state, started: started, forgetMissing: forgetMissing, missing: missing, grownIds: grownIds,
                    storedAssignments: storedAssignments, storedStories: storedStories, fold: fold)

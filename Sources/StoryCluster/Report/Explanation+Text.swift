@@ -15,7 +15,7 @@ extension Explanation {
             out += "  link of the second to the first: \(link.kind.rawValue)" + (link.summary.isEmpty ? "" : " (\(link.summary))") + "\n"
             for s in link.addedSentences.prefix(3) { out += "    + " + TextReport.clip(s, 90) + "\n" }
             for s in link.droppedSentences.prefix(3) { out += "    − " + TextReport.clip(s, 90) + "\n" }
-            for (x, y) in link.editedSentences.prefix(3) { out += "    ~ " + TextReport.clip(x, 44) + " → " + TextReport.clip(y, 44) + "\n" }
+            for e in link.editedSentences.prefix(3) { out += "    ~ " + TextReport.clip(e.before, 44) + " → " + TextReport.clip(e.after, 44) + "\n" }
         }
         let why = sameDuplicateGroup ? "same duplicate group"
             : versionVetoed ? "not duplicates: they name different version numbers (dedup.version_veto)"

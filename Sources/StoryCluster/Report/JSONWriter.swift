@@ -192,8 +192,8 @@ public enum DedupJSON {
                 w.field("dropped_sentences", link.droppedSentences)
                 w.key("edited_sentences")
                 w.beginArray()
-                for (before, after) in link.editedSentences {
-                    w.beginObject(); w.field("before", before); w.field("after", after); w.endObject()
+                for e in link.editedSentences {
+                    w.beginObject(); w.field("before", e.before); w.field("after", e.after); w.endObject()
                 }
                 w.endArray()
                 w.field("numbers_before", link.numbersBefore)

@@ -524,24 +524,7 @@ public final class StateStore {
         }
     }
 
-    /// The stored thread of each of `stories` whose thread holds at least one other current story.
-    public func sharedThreads(ofStories stories: [String]) throws -> [String: String] {
-        try db.read { db in
-            let lookup = try db.cachedStatement(sql: """
-                SELECT s.thread, \(StateStore.sealedStories.check("s")) AS sealed FROM stories s WHERE s.id = ? AND s.thread IS NOT NULL
-                AND (SELECT count(*) FROM stories t WHERE t.thread = s.thread AND t.active = 1) >= 2
-                """)
-            var out: [String: String] = [:]
-            for id in stories {
-                guard let row = try Row.fetchOne(lookup, arguments: [id]) else { continue }
-                try Self.requireSealed(row, "story \(id)")
-                out[id] = row["thread"]
-            }
-            return out
-        }
-    }
-
-    /// The stored thread of each of `stories` that has one.
+    /// The stored thread of each of `stories` that is current and has one.
     public func threads(ofStories stories: [String]) throws -> [String: String] {
         try db.read { db in
             let lookup = try db.cachedStatement(sql: "SELECT thread, \(StateStore.sealedStories.check()) AS sealed FROM stories WHERE id = ? AND active = 1 AND thread IS NOT NULL")
