@@ -208,6 +208,52 @@ import Testing
         #expect(link(canonical.text).kind == .copy)
     }
 
+    @Test func cosmeticEditsAreCopiesAndHeadlineNewsIsAnUpdate() {
+        // Cases from the stream's audits (session 9): what a reader called a copy and what an update.
+        let body = " De politie heeft in Málaga een 50-jarige Nederlander aangehouden die duizend kilo hasj vervoerde. Hij moest de 2700 euro afgeven die hij bij zich had."
+        func brief(_ id: String, _ title: String, _ rest: String = body) -> Brief {
+            Brief(id: id, source: "t", title: title, text: title + "." + rest)
+        }
+        let canonical = brief("a", "Nederlander met duizend kilo hasj vast in Málaga")
+        func kind(_ b: Brief) -> DuplicateLink { DuplicateLinks.link(b, to: canonical, similarity: 0.9) }
+        // A number written in digits instead of words, a typing error fixed, a repeated subheading: copies.
+        let digits = kind(brief("b", "Nederlander met 1000 kilo hasj vast in Málaga", body.replacingOccurrences(of: "duizend", with: "1000")))
+        #expect(digits.kind == .copy && digits.numbersAfter.isEmpty, "\(digits)")
+        let typo = kind(brief("c", "Nederlander met duizend kilo hasj vast in Málaga", body.replacingOccurrences(of: "aangehouden", with: "aangehoudden")))
+        #expect(typo.kind == .copy, "\(typo)")
+        // A headline reworded without news (its words are in the brief): a copy; one naming a new place: an update.
+        let reworded = kind(brief("d", "Politie houdt Nederlander met hasj aan in Málaga"))
+        #expect(reworded.kind == .copy && reworded.headline != nil && reworded.headlineNews.isEmpty, "\(reworded)")
+        let named = kind(brief("e", "Nederlander uit Almere met duizend kilo hasj vast in Málaga"))
+        #expect(named.kind == .update && named.headlineNews == ["Almere"], "\(named)")
+        // A changed day or position is a changed fact.
+        let day = DuplicateLinks.link(Brief(id: "f", source: "t", lang: .nl, text: "Er is dinsdag chaos op de A13 na drie ongelukken."),
+                                      to: Brief(id: "g", source: "t", lang: .nl, text: "Er is maandag chaos op de A13 na drie ongelukken."), similarity: 0.9)
+        #expect(day.kind == .update && day.numbersBefore == ["maandag"] && day.numbersAfter == ["dinsdag"], "\(day)")
+        // A live page's headline follows the event: any new word in it is news.
+        let liveBody = " Serena Williams en Bianca Andreescu zijn om 22.15 uur aan de finale begonnen. Volg de eindstrijd in dit liveblog."
+        let live = DuplicateLinks.link(brief("h", "Williams overleeft matchpoint in finale", liveBody), to: brief("i", "Problemen voor Williams in finale", liveBody), similarity: 0.9)
+        #expect(live.kind == .update && live.headlineNews == ["overleeft", "matchpoint"], "\(live)")
+        let notLive = DuplicateLinks.link(brief("j", "Williams overleeft matchpoint in finale", " Serena Williams en Bianca Andreescu zijn om 22.15 uur aan de finale begonnen."),
+                                          to: brief("k", "Problemen voor Williams in finale", " Serena Williams en Bianca Andreescu zijn om 22.15 uur aan de finale begonnen."), similarity: 0.9)
+        #expect(notLive.kind == .copy, "\(notLive)")
+        // A site's recurring line dropped from members of three groups is boilerplate; in one group alone it counts.
+        let vote = " Stem op deze brief of op een van de andere brieven."
+        var briefs: [Brief] = []
+        for k in 0..<3 {
+            let text = "Lezer \(k) schrijft over onderwerp \(k) en vindt dat het anders moet in de stad nummer \(k)."
+            briefs.append(Brief(id: "l\(k)", source: "t", lang: .nl, text: text + vote))
+            briefs.append(Brief(id: "m\(k)", source: "t", lang: .nl, text: text))
+        }
+        let groups = (0..<3).map { DuplicateGroup(canonical: 2 * $0, members: [2 * $0, 2 * $0 + 1], minSimilarity: 0.9) }
+        var canonicalOf = Array(0..<6)
+        for k in 0..<3 { canonicalOf[2 * k + 1] = 2 * k }
+        let result = DedupResult(groups: groups, canonicalOf: canonicalOf, similarity: Array(repeating: 0.9, count: 6), stats: DedupStats())
+        #expect(DuplicateLinks.all(result, briefs: briefs).values.allSatisfy { $0.kind == .copy })
+        let alone = DedupResult(groups: [groups[0]], canonicalOf: canonicalOf, similarity: result.similarity, stats: DedupStats())
+        #expect(DuplicateLinks.all(alone, briefs: briefs)[1]?.droppedSentences.count == 1)
+    }
+
     @Test func linkTypesMatchTheCrawlSimulationsEdits() throws {
         // edits.jsonl says what the generator did to each version (numbers, words, sentences, agencies). A member
         // whose edits other than agency tags differ from its canonical brief's is an update, else a copy.
@@ -249,6 +295,9 @@ import Testing
         #expect(Deduplicator.versionKey("Het kost 270.000 euro") == 0 && Deduplicator.versionKey("1.250.000 bezoekers") == 0)
         #expect(Deduplicator.versionKey("versie 19.4.2") != 0 && Deduplicator.versionKey("versie 19.4.2") != Deduplicator.versionKey("versie 19.6.1"))
         #expect(Deduplicator.versionKey("Macrium 7.2.4228 en 7.2.4228") == Deduplicator.versionKey("Macrium 7.2.4228"))
+        // Three-digit groups after a leading 0 or a short group are versions (MAME 0.210, doPDF 10.1.112).
+        #expect(Deduplicator.versionKey("MAME 0.210") != 0 && Deduplicator.versionKey("MAME 0.210") != Deduplicator.versionKey("MAME 0.213"))
+        #expect(Deduplicator.versionKey("doPDF 10.1.112") != Deduplicator.versionKey("doPDF 10.3.115"))
     }
 }
 

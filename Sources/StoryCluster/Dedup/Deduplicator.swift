@@ -396,7 +396,8 @@ public struct Deduplicator: Sendable {
     public func vetoes(_ a: UInt64, _ b: UInt64) -> Bool { config.versionVeto && a != 0 && b != 0 && a != b }
 
     /// A hash of the version numbers a text names (0 if none): tokens of digit groups joined by dots, at least two
-    /// groups, none after the first of exactly three digits (`1.250.000` is an amount; `11.7`, `19.4.2` versions).
+    /// groups, unless they are written like an amount (a first group of one to three digits not starting with 0,
+    /// then groups of exactly three: `1.250.000`); `11.7`, `19.4.2`, `0.210` and `10.1.112` are versions.
     /// A decimal such as `3.5` counts too: two texts differing in it are left apart, never folded.
     public static func versionKey(_ text: String) -> UInt64 {
         var found: [ArraySlice<UInt8>] = []
@@ -408,17 +409,19 @@ public struct Deduplicator: Sendable {
             while k < n {
                 // A token starts at a digit that does not continue a number or follow a dot.
                 guard digit(k), k == 0 || !(digit(k - 1) || b[k - 1] == 0x2E) else { k += 1; continue }
-                var e = k, groups = 0, threeAfterFirst = false, run = 0
+                var e = k, groups = 0, run = 0
+                // An amount: the first group 1-3 digits without a leading 0, every later group exactly 3.
+                var amount = b[k] != 0x30
                 while e < n {
                     if digit(e) { run += 1; e += 1; continue }
                     if b[e] == 0x2E, run > 0, digit(e + 1) {
-                        if groups > 0 && run == 3 { threeAfterFirst = true }
+                        if groups == 0 ? run > 3 : run != 3 { amount = false }
                         groups += 1; run = 0; e += 1; continue
                     }
                     break
                 }
-                if groups > 0 && run == 3 { threeAfterFirst = true }
-                if groups >= 1 && !threeAfterFirst { found.append(Array(b[k..<e])[...]) }
+                if run != 3 { amount = false }
+                if groups >= 1 && !amount { found.append(Array(b[k..<e])[...]) }
                 k = e
             }
         }

@@ -5,10 +5,11 @@ import Foundation
 public struct DuplicateLink: Equatable, Sendable {
     /// The two kinds of duplicate.
     public enum Kind: String, Sendable {
-        /// The same brief: identical after normalisation, or differing only in boilerplate (dateline, agency tags)
-        /// or its first sentence (a reworded headline, a repost header).
+        /// The same brief: identical after normalisation, or differing only in boilerplate (dateline, agency tags, a
+        /// site's recurring lines), spelling, how a number is written, or a headline reworded without news.
         case copy
-        /// The same brief with information added, dropped or changed after its first sentence.
+        /// The same brief with information added, dropped or changed: a sentence, a number, a day, or a headline
+        /// bringing a new number or name (any new word on a live page).
         case update
     }
 
@@ -30,6 +31,11 @@ public struct DuplicateLink: Equatable, Sendable {
 
     /// Sentences both have in different wording.
     public var editedSentences: [Edit] = []
+    /// The headline as reworded (nil when unchanged, or when either brief has no title its text opens with).
+    public var headline: Edit?
+    /// Words of the new headline that are news against the canonical brief (numbers, names; any new word on a live
+    /// page); a reworded headline without any is still a copy.
+    public var headlineNews: [String] = []
     /// Numbers of the canonical brief this one does not have, in text order.
     public var numbersBefore: [String] = []
     /// Numbers of this brief the canonical one does not have, in text order.
@@ -41,6 +47,7 @@ public struct DuplicateLink: Equatable, Sendable {
         if !addedSentences.isEmpty { parts.append("+\(addedSentences.count) sentence" + (addedSentences.count == 1 ? "" : "s")) }
         if !droppedSentences.isEmpty { parts.append("−\(droppedSentences.count) sentence" + (droppedSentences.count == 1 ? "" : "s")) }
         if !editedSentences.isEmpty { parts.append("\(editedSentences.count) edited") }
+        if !headlineNews.isEmpty { parts.append("headline: " + headlineNews.joined(separator: ", ")) }
         if !numbersBefore.isEmpty || !numbersAfter.isEmpty {
             parts.append(numbersBefore.joined(separator: ", ") + " → " + numbersAfter.joined(separator: ", "))
         }
@@ -53,18 +60,37 @@ public struct DuplicateLink: Equatable, Sendable {
 public enum DuplicateLinks {
     /// The link of `member` to its `canonical` brief.
     public static func link(_ member: Brief, to canonical: Brief, similarity: Double) -> DuplicateLink {
-        link(member, to: Analysed(canonical), similarity: similarity)
+        link(Analysed(member), to: Analysed(canonical), similarity: similarity, common: [])
     }
 
     /// The links of every duplicate in `result` (by brief index), computed per group on all cores.
+    ///
+    /// Sentences found in three or more groups (a letter contest's "vote for this letter", a "read more" line) are
+    /// boilerplate of a site: adding or dropping one makes no update.
     public static func all(_ result: DedupResult, briefs: [Brief]) -> [Int: DuplicateLink] {
         let groups = result.groups
+        var analysed = [[Analysed]](repeating: [], count: groups.count)
+        analysed.withUnsafeMutableBufferPointer { out in
+            DispatchQueue.concurrentPerform(iterations: groups.count) { k in
+                let g = groups[k]
+                out[k] = [Analysed(briefs[g.canonical])] + g.members.filter { $0 != g.canonical }.map { Analysed(briefs[$0]) }
+            }
+        }
+        var groupsOf: [String: Int] = [:]
+        for group in analysed {
+            var keys = Set<String>()
+            for a in group { for s in a.body { keys.insert(s.key) } }
+            for key in keys { groupsOf[key, default: 0] += 1 }
+        }
+        let common = Set(groupsOf.filter { $0.value >= 3 }.keys)
         var parts = [[(Int, DuplicateLink)]](repeating: [], count: groups.count)
         parts.withUnsafeMutableBufferPointer { out in
             DispatchQueue.concurrentPerform(iterations: groups.count) { k in
                 let g = groups[k]
-                let canonical = Analysed(briefs[g.canonical])
-                out[k] = g.members.filter { $0 != g.canonical }.map { ($0, link(briefs[$0], to: canonical, similarity: result.similarity[$0])) }
+                let members = g.members.filter { $0 != g.canonical }
+                out[k] = members.enumerated().map { (n, m) in
+                    (m, link(analysed[k][n + 1], to: analysed[k][0], similarity: result.similarity[m], common: common))
+                }
             }
         }
         var links: [Int: DuplicateLink] = [:]
@@ -72,29 +98,57 @@ public enum DuplicateLinks {
         return links
     }
 
-    /// A canonical brief's body sentences and text, analysed once for all its duplicates.
+    /// A brief cut for comparison: its headline (a title its text opens with), body sentences and words.
     struct Analysed {
         var brief: Brief
         var stripped: Substring
+        /// The title the text opens with: what a repost rewords, so its changes alone make no update. A wire brief
+        /// without one starts with its lead, which counts as body.
+        var headline: Substring?
         var body: [Sentence]
+        /// Folded words of the whole text (boilerplate stripped).
+        var words: Set<String>
+        /// The text presents itself as a live page, whose headline follows the event.
+        var live: Bool
+        /// The brief's language (guessed here when the reader skipped guessing, as `dedup` does).
+        var lang: Language
 
         init(_ b: Brief) {
             brief = b
+            lang = b.lang == .other ? LanguageGuesser.guess(b.title.map { $0 + " " + b.text } ?? b.text) : b.lang
             stripped = Boilerplate.strip(b.text)
-            // A headline written into the text (a title the text opens with) is what a repost rewords: its changes
-            // alone make no update. A wire brief without one starts with its lead, which counts.
-            body = Array(DuplicateLinks.sentences(stripped).dropFirst(DuplicateLinks.opensWithTitle(b, stripped) ? 1 : 0))
+            let text = DuplicateLinks.trimmed(stripped)
+            if let t = b.title.map(DuplicateLinks.trimmed), !t.isEmpty, text.hasPrefix(t) {
+                headline = t
+                body = DuplicateLinks.sentences(text.dropFirst(t.count))
+            } else if let t = b.title.map({ TextNormalizer.tokens(String($0)) }), !t.isEmpty,
+                      let first = DuplicateLinks.sentences(text).first, first.words == t {
+                // The same title in another normalisation or spacing (an emoji, a non-breaking space).
+                headline = Substring(first.text)
+                body = Array(DuplicateLinks.sentences(text).dropFirst())
+            } else {
+                headline = nil
+                body = DuplicateLinks.sentences(text)
+            }
+            let tokens = TextNormalizer.tokens(String(stripped))
+            words = Set(tokens)
+            // "Live" in a headline, or a live blog named anywhere; a body's "live te volgen" alone is not enough.
+            live = !words.isDisjoint(with: DuplicateLinks.liveWords)
+                || headline.map { TextNormalizer.tokens(String($0)).contains("live") } ?? false
+                || zip(tokens, zip(tokens.dropFirst(), tokens.dropFirst(2))).contains { $0 == "minuut" && $1.0 == "tot" && $1.1 == "minuut" }
         }
     }
 
-    /// The link of `member` to an analysed canonical brief.
-    static func link(_ member: Brief, to canonical: Analysed, similarity: Double) -> DuplicateLink {
+    /// Words by which a page says it is live (Dutch and English use the same ones).
+    static let liveWords: Set<String> = ["liveblog", "livestream", "liveticker", "liveupdates"]
+
+    /// The link of an analysed `member` to its analysed canonical brief; sentences in `common` are boilerplate.
+    static func link(_ member: Analysed, to canonical: Analysed, similarity: Double, common: Set<String>) -> DuplicateLink {
         var link = DuplicateLink(kind: .copy, similarity: similarity)
-        let stripped = Boilerplate.strip(member.text)
         // The common case of a crawl: the same text again.
-        if stripped == canonical.stripped { return link }
-        let aBody = canonical.body
-        let bBody = Array(sentences(stripped).dropFirst(opensWithTitle(member, stripped) ? 1 : 0))
+        if member.stripped == canonical.stripped { return link }
+        let aBody = canonical.body.filter { !common.contains($0.key) }
+        let bBody = member.body.filter { !common.contains($0.key) }
         var unmatchedA = Set(aBody.indices), unmatchedB = Set(bBody.indices)
         var byKey: [String: [Int]] = [:]
         for (i, s) in aBody.enumerated() { byKey[s.key, default: []].append(i) }
@@ -106,7 +160,10 @@ public enum DuplicateLinks {
                 unmatchedB.remove(j)
             }
         }
-        // Unmatched sentences sharing half their words are one sentence edited; the rest were added or dropped.
+        let langA = canonical.lang, langB = member.lang
+        // Unmatched sentences sharing half their words are one sentence edited; the rest were added or dropped. An
+        // edit of spelling, punctuation or how a number is written ("duizend" / "1000") is no update. Rewording (a
+        // synonym, an epithet) is: readers split on it, and "early" → "late" is a changed fact.
         for j in unmatchedB.sorted() {
             let words = Set(bBody[j].words)
             var best: Int? = nil, bestOverlap = 0.0
@@ -115,30 +172,112 @@ public enum DuplicateLinks {
                 if o > bestOverlap { best = i; bestOverlap = o }
             }
             if let i = best, bestOverlap >= 0.5 {
-                link.editedSentences.append(DuplicateLink.Edit(before: aBody[i].text, after: bBody[j].text))
+                if !cosmetic(aBody[i].words, langA, bBody[j].words, langB) {
+                    link.editedSentences.append(DuplicateLink.Edit(before: aBody[i].text, after: bBody[j].text))
+                }
                 unmatchedA.remove(i)
                 unmatchedB.remove(j)
             }
         }
         link.addedSentences = unmatchedB.sorted().map { bBody[$0].text }
         link.droppedSentences = unmatchedA.sorted().map { aBody[$0].text }
-        // Numbers after the first sentence, compared as multisets.
-        let before = numbers(in: aBody.map(\.text).joined(separator: " "), lang: canonical.brief.lang)
-        let after = numbers(in: bBody.map(\.text).joined(separator: " "), lang: member.lang)
-        var count: [String: Int] = [:]
-        for n in after { count[n, default: 0] += 1 }
-        for n in before {
-            if let c = count[n], c > 0 { count[n] = c - 1 } else { link.numbersBefore.append(n) }
-        }
-        var left: [String: Int] = [:]
-        for n in before { left[n, default: 0] += 1 }
-        for n in after {
-            if let c = left[n], c > 0 { left[n] = c - 1 } else { link.numbersAfter.append(n) }
+        // Numbers of the bodies, compared by value.
+        let (before, after) = differingNumbers(numbers(in: aBody.map(\.text).joined(separator: " "), lang: langA), langA,
+                                               numbers(in: bBody.map(\.text).joined(separator: " "), lang: langB), langB)
+        link.numbersBefore = before
+        link.numbersAfter = after
+        // A reworded headline is a copy unless the new one brings a fact the earlier brief does not have: a number,
+        // a name, or (on a live page) any new word, since a live page's headline follows the event.
+        if let ha = canonical.headline, let hb = member.headline,
+           TextNormalizer.tokens(String(ha)) != TextNormalizer.tokens(String(hb)) {
+            link.headline = DuplicateLink.Edit(before: String(ha), after: String(hb))
+            link.headlineNews = headlineNews(hb, lang: langB, live: member.live || canonical.live, earlier: canonical)
         }
         let changed = !link.addedSentences.isEmpty || !link.droppedSentences.isEmpty || !link.editedSentences.isEmpty
-            || !link.numbersBefore.isEmpty || !link.numbersAfter.isEmpty
+            || !link.numbersBefore.isEmpty || !link.numbersAfter.isEmpty || !link.headlineNews.isEmpty
         link.kind = changed ? .update : .copy
         return link
+    }
+
+    /// Words of a later headline that are news against the `earlier` brief: numbers it lacks, capitalised words
+    /// (names; not a headline's or a sentence's first word) it lacks, and on a live page any word it lacks; a word
+    /// within two typing errors of one in the earlier headline is a correction, not news.
+    static func headlineNews(_ headline: Substring, lang: Language, live: Bool, earlier: Analysed) -> [String] {
+        var news: [String] = []
+        let earlierValues = Set(numbers(in: String(earlier.stripped), lang: earlier.lang).map { numberValue($0, lang: earlier.lang) })
+        let earlierHeadline = earlier.headline.map { TextNormalizer.tokens(String($0)) } ?? []
+        for n in numbers(in: String(headline), lang: lang) where !earlierValues.contains(numberValue(n, lang: lang)) {
+            news.append(n)
+        }
+        var first = true
+        for raw in headline.split(whereSeparator: { $0.isWhitespace }) {
+            let folded = TextNormalizer.tokens(String(raw))
+            defer { first = raw.last.map { ".!?:|–-".contains($0) } ?? false }
+            guard !folded.isEmpty, !folded.contains(where: { earlier.words.contains($0) }) else { continue }
+            // A typing error corrected ("vraag" → "vraagt") is no news.
+            let bytes = Array(folded.joined().utf8)
+            if earlierHeadline.contains(where: { editDistance(Array($0.utf8), bytes, limit: 2) <= 2 }) { continue }
+            let word = raw.drop(while: { !$0.isLetter && !$0.isNumber })
+            guard let c = word.first, !c.isNumber else { continue }
+            if live || (!first && c.isUppercase) { news.append(String(word)) }
+        }
+        var seen = Set<String>()
+        return news.filter { seen.insert($0).inserted }
+    }
+
+    /// Whether an edit of a sentence changes nothing a reader would call news: the same words once numbers are read
+    /// by value, or the same letters up to two typing errors, with the same numbers.
+    static func cosmetic(_ a: [String], _ langA: Language, _ b: [String], _ langB: Language) -> Bool {
+        let va = a.map { numberValue($0, lang: langA) }, vb = b.map { numberValue($0, lang: langB) }
+        // The same words, repeated or in another order (a subheading run into the sentence).
+        if Set(va) == Set(vb) { return true }
+        let ja = va.joined(), jb = vb.joined()
+        if ja == jb { return true }
+        let numbersA = va.filter { $0.first?.isNumber ?? false }, numbersB = vb.filter { $0.first?.isNumber ?? false }
+        return numbersA == numbersB && editDistance(Array(ja.utf8), Array(jb.utf8), limit: 2) <= 2
+    }
+
+    /// Levenshtein distance of two byte strings, or `limit + 1` once it is certainly above `limit`.
+    static func editDistance(_ a: [UInt8], _ b: [UInt8], limit: Int) -> Int {
+        if abs(a.count - b.count) > limit { return limit + 1 }
+        var previous = Array(0...b.count), current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...max(1, a.count) where !a.isEmpty {
+            current[0] = i
+            var rowMin = i
+            for j in 1...max(1, b.count) where !b.isEmpty {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                rowMin = min(rowMin, current[j])
+            }
+            if rowMin > limit { return limit + 1 }
+            swap(&previous, &current)
+        }
+        return a.isEmpty ? b.count : previous[b.count]
+    }
+
+    /// Numbers of `before` and of `after` the other lacks (as written, in text order, each value once), compared by
+    /// value: "duizend", "1000" and "1.000" are one number.
+    static func differingNumbers(_ before: [String], _ langA: Language, _ after: [String], _ langB: Language) -> ([String], [String]) {
+        let va = before.map { numberValue($0, lang: langA) }, vb = after.map { numberValue($0, lang: langB) }
+        // As sets: a number written once more (a repeated subheading) is no change of figure.
+        func missing(_ xs: [String], _ values: [String], from others: [String]) -> [String] {
+            let present = Set(others)
+            var seen = Set<String>()
+            return zip(xs, values).filter { !present.contains($0.1) && seen.insert($0.1).inserted }.map(\.0)
+        }
+        return (missing(before, va, from: vb), missing(after, vb, from: va))
+    }
+
+    /// A number's value as a comparable string: a number word's digits ("tien" → "10", "vierde" → "4e", "maandag" →
+    /// "ma"), digits without thousands separators ("1.000" → "1000") and with a decimal point ("4,3" → "4.3"); any
+    /// other token unchanged.
+    static func numberValue(_ token: String, lang: Language) -> String {
+        let lower = token.lowercased()
+        if let v = numberWords[lang]?[lower] { return v }
+        guard let f = token.utf8.first, f >= 0x30 && f <= 0x39 else { return token }
+        let parts = token.split(whereSeparator: { $0 == "." || $0 == "," })
+        if parts.count > 1, parts[0].count <= 3, parts.dropFirst().allSatisfy({ $0.count == 3 }) { return parts.joined() }
+        return token.replacingOccurrences(of: ",", with: ".")
     }
 
     /// Whether a brief's text opens with its title (feeds that prepend the headline to the body).
@@ -201,19 +340,30 @@ public enum DuplicateLinks {
         return smaller == 0 ? 0 : Double(a.intersection(b).count) / Double(smaller)
     }
 
-    /// Numbers written as words, up to twelve, by language ("three" → "four" is a changed figure too). Each list is
-    /// used only for its language: Dutch "ten" is "at the", English "elf" is no number.
-    static let numberWords: [Language: Set<String>] = [
-        .en: ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "dozen",
-              "hundred", "thousand", "million", "billion"],
-        .nl: ["twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "elf", "twaalf", "honderd", "duizend",
-              "miljoen", "miljard"],
+    /// Numbers written as words, ordinals and weekdays by language, with their value ("three" → "four" is a changed
+    /// figure, "maandag" → "dinsdag" a changed day). Each list is used only for its language: Dutch "ten" is "at
+    /// the", English "elf" is no number.
+    static let numberWords: [Language: [String: String]] = [
+        .en: ["one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
+              "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "dozen": "12", "hundred": "100",
+              "thousand": "1000", "million": "1000000", "billion": "1000000000",
+              "first": "1e", "third": "3e", "fourth": "4e", "fifth": "5e", "sixth": "6e", "seventh": "7e",
+              "eighth": "8e", "ninth": "9e", "tenth": "10e",
+              "monday": "ma", "tuesday": "di", "wednesday": "wo", "thursday": "do", "friday": "vr", "saturday": "za",
+              "sunday": "zo"],
+        .nl: ["twee": "2", "drie": "3", "vier": "4", "vijf": "5", "zes": "6", "zeven": "7", "acht": "8", "negen": "9",
+              "tien": "10", "elf": "11", "twaalf": "12", "honderd": "100", "duizend": "1000", "miljoen": "1000000",
+              "miljard": "1000000000",
+              "eerste": "1e", "tweede": "2e", "derde": "3e", "vierde": "4e", "vijfde": "5e", "zesde": "6e",
+              "zevende": "7e", "achtste": "8e", "negende": "9e", "tiende": "10e",
+              "maandag": "ma", "dinsdag": "di", "woensdag": "wo", "donderdag": "do", "vrijdag": "vr",
+              "zaterdag": "za", "zondag": "zo"],
     ]
 
     /// The numbers of a text: number words first, then digits as written (with inner `.`, `,` or `:`), each in text
     /// order. Scans bytes: only ASCII digits and letters matter.
     static func numbers(in text: String, lang: Language) -> [String] {
-        let wordList = numberWords[lang] ?? []
+        let wordList = numberWords[lang] ?? [:]
         let b = Array(text.utf8)
         var words: [String] = [], digits: [String] = []
         var k = 0
@@ -232,9 +382,9 @@ public enum DuplicateLinks {
                 var e = k + 1
                 while e < b.count, (b[e] | 0x20) >= 0x61 && (b[e] | 0x20) <= 0x7A { e += 1 }
                 // A word of ASCII letters alone (not the start of "drieënhalf" or a longer non-ASCII word).
-                if e - k <= 8, e == b.count || b[e] < 0x80 {
+                if e - k <= 10, e == b.count || b[e] < 0x80 {
                     let w = String(decoding: b[k..<e].map { $0 | 0x20 }, as: UTF8.self)
-                    if wordList.contains(w) { words.append(w) }
+                    if wordList[w] != nil { words.append(w) }
                 }
                 k = e
             } else {

@@ -16,6 +16,10 @@ extension Explanation {
             for s in link.addedSentences.prefix(3) { out += "    + " + TextReport.clip(s, 90) + "\n" }
             for s in link.droppedSentences.prefix(3) { out += "    − " + TextReport.clip(s, 90) + "\n" }
             for e in link.editedSentences.prefix(3) { out += "    ~ " + TextReport.clip(e.before, 44) + " → " + TextReport.clip(e.after, 44) + "\n" }
+            if let h = link.headline {
+                out += "    headline " + TextReport.clip(h.before, 40) + " → " + TextReport.clip(h.after, 40)
+                    + (link.headlineNews.isEmpty ? " (no news: a copy)" : " (news: " + link.headlineNews.joined(separator: ", ") + ")") + "\n"
+            }
         }
         let why = sameDuplicateGroup ? "same duplicate group"
             : versionVetoed ? "not duplicates: they name different version numbers (dedup.version_veto)"

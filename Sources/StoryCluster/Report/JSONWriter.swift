@@ -198,6 +198,13 @@ public enum DedupJSON {
                 w.endArray()
                 w.field("numbers_before", link.numbersBefore)
                 w.field("numbers_after", link.numbersAfter)
+                w.key("headline")
+                if let h = link.headline {
+                    w.beginObject(); w.field("before", h.before); w.field("after", h.after); w.endObject()
+                } else {
+                    w.string(nil)
+                }
+                w.field("headline_news", link.headlineNews)
                 w.endObject()
             }
             w.endArray()
