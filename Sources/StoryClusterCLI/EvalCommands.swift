@@ -42,7 +42,7 @@ struct Eval: ParsableCommand {
         switch format {
         case .json: try Console.out(String(decoding: evaluation.json(worst: worst), as: UTF8.self))
         case .text: try Console.out(evaluation.text(worst: worst))
-        case .csv, .html: throw ValidationError("eval prints text or json")
+        case .csv, .html, .jsonl: throw ValidationError("eval prints text or json")
         }
     }
 }

@@ -4,13 +4,19 @@ import StoryCluster
 
 /// Output formats every reporting subcommand understands.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json, csv, html
+    case text, json, csv, html, jsonl
 }
 
 /// Options shared by every subcommand that reads a corpus.
 struct CorpusOptions: ParsableArguments {
-    @Argument(help: "Corpus folder (walked recursively, hidden files skipped) or a single .txt/.jsonl file.")
+    @Argument(help: "Corpus folder (walked recursively, hidden files skipped), a single .txt/.jsonl file, or - for standard input.")
     var corpus: String
+
+    @Option(help: "With - : the file name standard input stands for (its extension picks pages or JSON Lines; ids of lines without one are NAME:LINE).")
+    var source: String = "stdin.jsonl"
+
+    @Option(help: "With - : the line number of standard input's first line in that file.")
+    var firstLine: Int = 1
 
     @Option(help: settingHelp("max-line-bytes"))
     var maxLineBytes: String?
@@ -46,7 +52,14 @@ struct CorpusOptions: ParsableArguments {
 
     /// Reads the corpus, printing each skip on stderr unless quiet.
     func read(_ settings: RunSettings, guessLanguage: Bool = true) throws -> Corpus {
-        let result = try reader(settings, guessLanguage: guessLanguage).read(corpus)
+        let reader = reader(settings, guessLanguage: guessLanguage)
+        let result: Corpus
+        if corpus == "-" {
+            guard firstLine >= 1 else { throw ValidationError("--first-line must be at least 1") }
+            result = reader.read(bytes: FileHandle.standardInput.readDataToEndOfFile(), source: source, firstLine: firstLine)
+        } else {
+            result = try reader.read(corpus)
+        }
         reportSkipped(result)
         return result
     }
@@ -54,7 +67,7 @@ struct CorpusOptions: ParsableArguments {
 
 /// Options for where and how a report is written.
 struct OutputOptions: ParsableArguments {
-    @Option(name: .shortAndLong, help: "Output format: text, json, csv or html (csv and html: run only).")
+    @Option(name: .shortAndLong, help: "Output format: text, json, csv, html or jsonl (csv and html: run only; jsonl: run, one line per brief, and dedup, one line per group).")
     var format: OutputFormat = .text
 
     @Option(name: .shortAndLong, help: "Write the report to FILE atomically (temporary file, then rename) instead of stdout.")
@@ -79,6 +92,7 @@ struct SettingsOptions: ParsableArguments {
     var config: String?
 
     @Option(help: settingHelp("threshold")) var threshold: String?
+    @Option(help: settingHelp("containment")) var containment: String?
     @Option(help: settingHelp("shingle")) var shingle: String?
     @Option(help: settingHelp("shingle-size")) var shingleSize: String?
     @Option(help: settingHelp("permutations")) var permutations: String?
@@ -102,6 +116,7 @@ struct SettingsOptions: ParsableArguments {
         var raw: [String: SettingValue] = [:]
         raw["max-line-bytes"] = maxLineBytes.map(SettingValue.text)
         raw["threshold"] = threshold.map(SettingValue.text)
+        raw["containment"] = containment.map(SettingValue.text)
         raw["shingle"] = shingle.map(SettingValue.text)
         raw["shingle-size"] = shingleSize.map(SettingValue.text)
         raw["permutations"] = permutations.map(SettingValue.text)

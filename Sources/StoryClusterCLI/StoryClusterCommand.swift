@@ -10,7 +10,7 @@ struct StoryClusterCommand: ParsableCommand {
         commandName: "storycluster",
         abstract: "Deduplicate news briefs and group them into stories.",
         version: StoryClusterVersion.current,
-        subcommands: [Run.self, Ingest.self, Dedup.self, Eval.self, Tune.self, Explain.self, ConfigCommand.self]
+        subcommands: [Run.self, Ingest.self, Dedup.self, Sketch.self, Eval.self, Tune.self, Explain.self, ConfigCommand.self]
     )
 
     static func main() {
@@ -96,6 +96,9 @@ struct Run: ParsableCommand {
                                           protected: [state, state.map { $0 + ".lock" }, settingsOptions.config])
         try target.check()
         let report: RunReport
+        if state != nil && corpusOptions.corpus == "-" {
+            throw ValidationError("--state needs a corpus folder or file: standard input has no files to remember")
+        }
         if let state {
             // With a state the report is written inside the run's transaction, before it commits.
             report = try runWithState(state) { try write($0, to: target) }
@@ -113,6 +116,7 @@ struct Run: ParsableCommand {
         case .json: try target.write(report.json())
         case .csv: try target.write(Array(report.csv().utf8))
         case .html: try target.write(Array(report.html().utf8))
+        case .jsonl: try target.write(report.jsonLines())
         case .text:
             let color = target.isStandardOutput && Console.stdoutWantsColor
             try target.write(Array(report.text(limit: limit ?? .max, minSize: minSize, color: color).utf8))
@@ -166,7 +170,7 @@ struct Ingest: ParsableCommand {
             try target.write(DedupReport.ingestJSON(corpus))
         case .text:
             try target.write(Array((TextReport.summary(corpus, seconds: 0) + "\n" + TextReport.briefList(corpus)).utf8))
-        case .csv, .html:
+        case .csv, .html, .jsonl:
             throw ValidationError("ingest prints text or json")
         }
         try finish(corpus)
@@ -198,6 +202,8 @@ struct Dedup: ParsableCommand {
         case .json:
             try target.write(DedupReport.json(corpus, dedup))
             logger.info("written at \(String(format: "%.3f", Date().timeIntervalSince(start))) s")
+        case .jsonl:
+            try target.write(DedupReport.jsonLines(corpus, dedup))
         case .text:
             try target.write(Array(DedupReport.text(corpus, dedup, seconds: Date().timeIntervalSince(start)).utf8))
         case .csv, .html:

@@ -237,21 +237,10 @@ import Testing
         let notLive = DuplicateLinks.link(brief("j", "Williams overleeft matchpoint in finale", " Serena Williams en Bianca Andreescu zijn om 22.15 uur aan de finale begonnen."),
                                           to: brief("k", "Problemen voor Williams in finale", " Serena Williams en Bianca Andreescu zijn om 22.15 uur aan de finale begonnen."), similarity: 0.9)
         #expect(notLive.kind == .copy, "\(notLive)")
-        // A site's recurring line dropped from members of three groups is boilerplate; in one group alone it counts.
-        let vote = " Stem op deze brief of op een van de andere brieven."
-        var briefs: [Brief] = []
-        for k in 0..<3 {
-            let text = "Lezer \(k) schrijft over onderwerp \(k) en vindt dat het anders moet in de stad nummer \(k)."
-            briefs.append(Brief(id: "l\(k)", source: "t", lang: .nl, text: text + vote))
-            briefs.append(Brief(id: "m\(k)", source: "t", lang: .nl, text: text))
-        }
-        let groups = (0..<3).map { DuplicateGroup(canonical: 2 * $0, members: [2 * $0, 2 * $0 + 1], minSimilarity: 0.9) }
-        var canonicalOf = Array(0..<6)
-        for k in 0..<3 { canonicalOf[2 * k + 1] = 2 * k }
-        let result = DedupResult(groups: groups, canonicalOf: canonicalOf, similarity: Array(repeating: 0.9, count: 6), stats: DedupStats())
-        #expect(DuplicateLinks.all(result, briefs: briefs).values.allSatisfy { $0.kind == .copy })
-        let alone = DedupResult(groups: [groups[0]], canonicalOf: canonicalOf, similarity: result.similarity, stats: DedupStats())
-        #expect(DuplicateLinks.all(alone, briefs: briefs)[1]?.droppedSentences.count == 1)
+        // A link is the two texts' alone: the same pair typed within a larger report is typed alike.
+        let pair = DedupResult(groups: [DuplicateGroup(canonical: 0, members: [0, 1], minSimilarity: 0.9)], canonicalOf: [0, 0],
+                               similarity: [1, 0.9], stats: DedupStats())
+        #expect(DuplicateLinks.all(pair, briefs: [canonical, brief("d", "Politie houdt Nederlander met hasj aan in Málaga")])[1] == reworded)
     }
 
     @Test func linkTypesMatchTheCrawlSimulationsEdits() throws {
@@ -333,9 +322,10 @@ import Testing
     }
 
     /// Signatures of length `k` agreeing in their first `agree` values.
-    static func similarity(k: Int, agree: Int, exact: Double) -> Double? {
+    static func similarity(k: Int, agree: Int, exact: Double, containment: Double = 0) -> Double? {
         var config = DedupConfig()
         config.permutations = k
+        config.containment = containment
         let x = (0..<k).map { UInt32($0 + 1) }, y = (0..<k).map { $0 < agree ? UInt32($0 + 1) : 0 }
         return x.withUnsafeBufferPointer { xp in
             y.withUnsafeBufferPointer { yp in Deduplicator(config: config).verifiedSimilarity(xp.baseAddress!, yp.baseAddress!) { _ in exact } }
@@ -350,6 +340,9 @@ import Testing
         // k = 128: the same estimate is 10 standard errors below the threshold and is still filtered.
         #expect(Self.similarity(k: 128, agree: 48, exact: 0.9) == nil)
         #expect(Self.similarity(k: 128, agree: 120, exact: 0.9) == 0.9)
+        // With containment the filter measures from its floor (0.5): 48/128 is then within reach, 20/128 is not.
+        #expect(Self.similarity(k: 128, agree: 48, exact: 0.9, containment: 0.9) == 0.9)
+        #expect(Self.similarity(k: 128, agree: 20, exact: 0.9, containment: 0.9) == nil)
     }
 
     @Test func thresholdOneBandsTheWholeSignature() {

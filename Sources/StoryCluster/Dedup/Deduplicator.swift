@@ -17,6 +17,14 @@ public struct DedupConfig: Hashable, Sendable {
     /// Two texts that both name version numbers (`11.7`, `19.4.2`), not the same ones, are never duplicates: release
     /// notes and driver notices share their template word for word (`Deduplicator.versionKey`).
     public var versionVeto = true
+    /// A pair below `threshold` is still a duplicate (an update that grew) when at least this share of the smaller
+    /// brief's shingles are in the larger one and their Jaccard is at least `containmentFloor`; 0 turns it off.
+    /// Needs exact verification.
+    public var containment = 0.9
+    /// The lowest Jaccard at which containment is considered; the banding is chosen for it, so candidates stay LSH's.
+    public var containmentFloor = 0.5
+    /// The smaller brief needs this many shingles for containment to count: a one-line text is contained in anything.
+    public static let containmentMinShingles = 20
 
     /// The default settings.
     public init() {}
@@ -25,15 +33,21 @@ public struct DedupConfig: Hashable, Sendable {
     /// check: 0.25 at k = 128, scaled by √(128/k) so it stays about seven standard errors wide.
     public var preFilterMargin: Double { 0.25 * (128 / Double(permutations)).squareRoot() }
 
-    /// The banding in effect.
-    public var effectiveLSH: LSHParams { lsh ?? LSHParams.optimal(threshold: threshold, permutations: permutations) }
+    /// Whether containment is in effect.
+    public var usesContainment: Bool { containment > 0 && exactVerification && containmentFloor < threshold }
+
+    /// The lowest Jaccard a duplicate can have: the threshold, or the containment floor.
+    public var lowestSimilarity: Double { usesContainment ? containmentFloor : threshold }
+
+    /// The banding in effect: chosen for the lowest similarity a duplicate can have.
+    public var effectiveLSH: LSHParams { lsh ?? LSHParams.optimal(threshold: lowestSimilarity, permutations: permutations) }
 
     /// Everything stored signatures and band keys depend on, as a string a state records: a night may look up new
     /// briefs among stored band keys only when this is unchanged.
     public var stateKey: String {
         let b = effectiveLSH
         return "t=\(threshold) \(shingles.kind.rawValue)\(shingles.size) k=\(permutations) seed=\(seed) \(b.bands)x\(b.rows) exact=\(exactVerification)"
-            + (versionVeto ? " versions" : "")
+            + (versionVeto ? " versions" : "") + (usesContainment ? " contains=\(containment)@\(containmentFloor)" : "")
     }
 }
 
@@ -143,6 +157,21 @@ public struct Deduplicator: Sendable {
     /// Signs a shard of texts on all cores (boilerplate is stripped here).
     /// - Complexity: O(total tokens · k / 8) vector steps; memory 4·k bytes per text plus its shingles.
     public func sketch(_ texts: [String]) -> SketchBatch { sketch(texts, banding: nil).batch }
+
+    /// Signs a shard and cuts each signature into the band keys of the banding in effect (`bands` per text,
+    /// row-major): what a distributed job shuffles on. Signatures are kept only when asked for.
+    public func bandKeys(_ texts: [String], keepSignatures: Bool = false) -> (batch: SketchBatch, keys: [UInt64]) {
+        let lsh = config.effectiveLSH
+        guard keepSignatures else { return sketch(texts, banding: lsh) }
+        let batch = sketch(texts, banding: nil).batch
+        var keys = [UInt64](repeating: 0, count: texts.count * lsh.bands)
+        batch.signatures.withUnsafeBufferPointer { sig in
+            keys.withUnsafeMutableBufferPointer { out in
+                for i in 0..<texts.count { lsh.bandKeys(sig.baseAddress! + i * batch.permutations, into: out.baseAddress! + i * lsh.bands) }
+            }
+        }
+        return (batch, keys)
+    }
 
     /// `sketch`, or with `banding`: each signature is cut into band keys while it is still in cache and not kept
     /// (the batch's `signatures` are empty), which is all a one-shot dedup needs of most of them. 51 MB of
@@ -371,24 +400,40 @@ public struct Deduplicator: Sendable {
         }
     }
 
-    /// The similarity of a candidate pair if it is at or over the threshold, else nil: exact shingle Jaccard when
-    /// enabled (after a signature pre-filter), else the signature estimate. `shingles` calls its argument with both
+    /// The similarity of a candidate pair if it is a duplicate, else nil: exact shingle Jaccard at or over the
+    /// threshold, or over the containment floor with the smaller set contained (when enabled; after a signature
+    /// pre-filter), else the signature estimate at or over the threshold. `shingles` calls its argument with both
     /// sorted shingle sets, only when they are needed.
     @inlinable
     public func verifiedSimilarity(_ x: UnsafePointer<UInt32>, _ y: UnsafePointer<UInt32>,
                                    shingles: ((UnsafeBufferPointer<UInt64>, UnsafeBufferPointer<UInt64>) -> Double) -> Double) -> Double? {
         let estimate = MinHasher.estimate(x, y, count: config.permutations)
-        let s: Double
-        if config.exactVerification {
-            // The estimate is a cheap pre-filter. Its standard error is √(J(1−J)/k): 0.25 below the threshold is
-            // > 7 standard errors at k = 128, and the margin grows as 1/√k to stay that wide for shorter signatures
-            // (at k = 8 it is 1: the filter is off rather than dropping true duplicates).
-            if estimate < config.threshold - config.preFilterMargin { return nil }
-            s = shingles { a, b in jaccard(a, b) }
-        } else {
-            s = estimate
+        guard config.exactVerification else { return estimate >= config.threshold ? estimate : nil }
+        // The estimate is a cheap pre-filter. Its standard error is √(J(1−J)/k): 0.25 below the threshold is
+        // > 7 standard errors at k = 128, and the margin grows as 1/√k to stay that wide for shorter signatures
+        // (at k = 8 it is 1: the filter is off rather than dropping true duplicates).
+        if estimate < config.lowestSimilarity - config.preFilterMargin { return nil }
+        let s = shingles { a, b in duplicateSimilarity(a, b) }
+        return s >= 0 ? s : nil
+    }
+
+    /// Exact Jaccard of two sorted shingle sets if they are duplicates under the threshold or containment, else −1.
+    @inlinable
+    public func duplicateSimilarity(_ a: UnsafeBufferPointer<UInt64>, _ b: UnsafeBufferPointer<UInt64>) -> Double {
+        if a.isEmpty && b.isEmpty { return 1 }
+        var i = 0, j = 0, common = 0
+        while i < a.count && j < b.count {
+            let x = a[i], y = b[j]
+            if x == y { common += 1; i += 1; j += 1 } else if x < y { i += 1 } else { j += 1 }
         }
-        return s >= config.threshold ? s : nil
+        let jaccard = Double(common) / Double(a.count + b.count - common)
+        if jaccard >= config.threshold { return jaccard }
+        let smaller = min(a.count, b.count)
+        if config.usesContainment, jaccard >= config.containmentFloor, smaller >= DedupConfig.containmentMinShingles,
+           Double(common) >= config.containment * Double(smaller) {
+            return jaccard
+        }
+        return -1
     }
 
     /// Whether two texts with these version keys may not be duplicates: both name versions, not the same ones.

@@ -5,8 +5,8 @@ import Foundation
 public struct DuplicateLink: Equatable, Sendable {
     /// The two kinds of duplicate.
     public enum Kind: String, Sendable {
-        /// The same brief: identical after normalisation, or differing only in boilerplate (dateline, agency tags, a
-        /// site's recurring lines), spelling, how a number is written, or a headline reworded without news.
+        /// The same brief: identical after normalisation, or differing only in boilerplate (dateline, agency tags),
+        /// spelling, how a number is written, or a headline reworded without news.
         case copy
         /// The same brief with information added, dropped or changed: a sentence, a number, a day, or a headline
         /// bringing a new number or name (any new word on a live page).
@@ -60,42 +60,37 @@ public struct DuplicateLink: Equatable, Sendable {
 public enum DuplicateLinks {
     /// The link of `member` to its `canonical` brief.
     public static func link(_ member: Brief, to canonical: Brief, similarity: Double) -> DuplicateLink {
-        link(Analysed(member), to: Analysed(canonical), similarity: similarity, common: [])
+        link(Analysed(member), to: Analysed(canonical), similarity: similarity)
     }
 
     /// The links of every duplicate in `result` (by brief index), computed per group on all cores.
     ///
-    /// Sentences found in three or more groups (a letter contest's "vote for this letter", a "read more" line) are
-    /// boilerplate of a site: adding or dropping one makes no update.
+    /// A link depends on its two texts alone, never on which other groups a report holds: a night's report, a
+    /// shard of a distributed job and a full run type every pair alike.
     public static func all(_ result: DedupResult, briefs: [Brief]) -> [Int: DuplicateLink] {
         let groups = result.groups
-        var analysed = [[Analysed]](repeating: [], count: groups.count)
-        analysed.withUnsafeMutableBufferPointer { out in
-            DispatchQueue.concurrentPerform(iterations: groups.count) { k in
-                let g = groups[k]
-                out[k] = [Analysed(briefs[g.canonical])] + g.members.filter { $0 != g.canonical }.map { Analysed(briefs[$0]) }
-            }
-        }
-        var groupsOf: [String: Int] = [:]
-        for group in analysed {
-            var keys = Set<String>()
-            for a in group { for s in a.body { keys.insert(s.key) } }
-            for key in keys { groupsOf[key, default: 0] += 1 }
-        }
-        let common = Set(groupsOf.filter { $0.value >= 3 }.keys)
         var parts = [[(Int, DuplicateLink)]](repeating: [], count: groups.count)
         parts.withUnsafeMutableBufferPointer { out in
             DispatchQueue.concurrentPerform(iterations: groups.count) { k in
                 let g = groups[k]
-                let members = g.members.filter { $0 != g.canonical }
-                out[k] = members.enumerated().map { (n, m) in
-                    (m, link(analysed[k][n + 1], to: analysed[k][0], similarity: result.similarity[m], common: common))
-                }
+                let canonical = Analysed(briefs[g.canonical])
+                out[k] = g.members.filter { $0 != g.canonical }.map { ($0, link(Analysed(briefs[$0]), to: canonical, similarity: result.similarity[$0])) }
             }
         }
         var links: [Int: DuplicateLink] = [:]
         for part in parts { for (m, l) in part { links[m] = l } }
         return links
+    }
+
+    /// The latest version of a group: its most recently published update (a later copy adds nothing), or the
+    /// canonical brief when none was updated. A story shows this version first, with the earlier ones behind it.
+    public static func latest(of group: DuplicateGroup, links: [Int: DuplicateLink], briefs: [Brief]) -> Int {
+        var best = group.canonical
+        for m in group.members where m != group.canonical && links[m]?.kind == .update {
+            guard let t = briefs[m].published else { continue }
+            if best == group.canonical || t > briefs[best].published ?? .distantPast { best = m }
+        }
+        return best
     }
 
     /// A brief cut for comparison: its headline (a title its text opens with), body sentences and words.
@@ -142,13 +137,12 @@ public enum DuplicateLinks {
     /// Words by which a page says it is live (Dutch and English use the same ones).
     static let liveWords: Set<String> = ["liveblog", "livestream", "liveticker", "liveupdates"]
 
-    /// The link of an analysed `member` to its analysed canonical brief; sentences in `common` are boilerplate.
-    static func link(_ member: Analysed, to canonical: Analysed, similarity: Double, common: Set<String>) -> DuplicateLink {
+    /// The link of an analysed `member` to its analysed canonical brief.
+    static func link(_ member: Analysed, to canonical: Analysed, similarity: Double) -> DuplicateLink {
         var link = DuplicateLink(kind: .copy, similarity: similarity)
         // The common case of a crawl: the same text again.
         if member.stripped == canonical.stripped { return link }
-        let aBody = canonical.body.filter { !common.contains($0.key) }
-        let bBody = member.body.filter { !common.contains($0.key) }
+        let aBody = canonical.body, bBody = member.body
         var unmatchedA = Set(aBody.indices), unmatchedB = Set(bBody.indices)
         var byKey: [String: [Int]] = [:]
         for (i, s) in aBody.enumerated() { byKey[s.key, default: []].append(i) }

@@ -272,6 +272,34 @@ public struct CorpusReader: Sendable {
         return result
     }
 
+    /// Reads a corpus handed over as bytes (standard input, a partition of a distributed job) as if it were the file
+    /// `source`: its extension picks pages (.txt, .text) or JSON Lines (anything else), and JSON Lines count from
+    /// `firstLine`, so a partition starting at line N of a file gives the ids (`source:line`) a run over the whole
+    /// file gives.
+    public func read(bytes data: Data, source: String, firstLine: Int = 1) -> Corpus {
+        let ext = (source as NSString).pathExtension.lowercased()
+        let kind: FileKind = ext == "txt" || ext == "text" ? .page : .jsonLines
+        if data.isEmpty { return Corpus(filesRead: 1) }
+        var result = data.withUnsafeBytes { raw -> Corpus in
+            var bytes = UnsafeBufferPointer(start: raw.baseAddress!.assumingMemoryBound(to: UInt8.self), count: raw.count)
+            if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
+                bytes = UnsafeBufferPointer(rebasing: bytes[3...])
+            }
+            switch kind {
+            case .page:
+                if let nul = Self.binaryStart(bytes) {
+                    return Corpus(skipped: [SkippedInput(source: source, reason: "binary input (NUL byte at offset \(nul)), not text")])
+                }
+                return readPage(bytes, relative: source, crawlTime: crawlTime(fileName: source))
+            case .jsonLines:
+                // Each line is checked on its own: a binary line is skipped with its number, the rest is read.
+                return readJSONLines(bytes, relative: source, firstLine: firstLine)
+            }
+        }
+        result.filesRead = 1
+        return result
+    }
+
     func parseFile(_ data: Data, url: RawPath, relative: String, kind: FileKind) -> Corpus {
         if data.isEmpty { return Corpus(skipped: [SkippedInput(source: relative, reason: "empty file")]) }
         return data.withUnsafeBytes { raw -> Corpus in

@@ -118,6 +118,7 @@ li.entry { border-top: 1px solid var(--line); padding: 8px 0; display: grid; gri
 .reprints li { font-size: 0.8rem; color: var(--muted); padding: 2px 0; display: flex; flex-wrap: wrap; gap: 2px 10px; }
 .reprints .when { font-size: 0.8rem; padding: 0; }
 .reprints .link-update { color: var(--accent); font-weight: 600; }
+.reprints .link-first { color: var(--muted); font-style: italic; }
 .reprints .changes { flex-basis: 100%; white-space: pre-wrap; }
 .reprints .when .d { display: inline; color: var(--muted); }
 .card-foot { display: flex; justify-content: space-between; align-items: center; margin-top: 4px; }
@@ -484,7 +485,10 @@ footer { color: var(--faint); font-size: 0.8rem; padding: 0 0 30px; }
       var e = order[q];
       e.members.sort(byTimeDesc);
       var head = null;
-      for (var r = 0; r < e.members.length; r++) if (e.members[r].id === e.key) head = e.members[r];
+      // The latest version (the last update) heads the entry; the first one is folded behind it with the rest.
+      var g0 = groupOf[e.key] || null, want = g0 && g0.latest ? g0.latest : e.key;
+      for (var r = 0; r < e.members.length; r++) if (e.members[r].id === want) head = e.members[r];
+      for (r = 0; r < e.members.length && !head; r++) if (e.members[r].id === e.key) head = e.members[r];
       if (!head) head = e.members[e.members.length - 1];
       e.head = head;
       e.reprints = e.members.filter(function (x) { return x !== head; });
@@ -569,12 +573,14 @@ footer { color: var(--faint); font-size: 0.8rem; padding: 0 0 30px; }
             if (rb.dateline && rb.dateline !== bb.dateline) row.appendChild(el('span', 'dateline', rb.dateline));
             if (rb.title && rb.title !== bb.title) row.appendChild(el('span', null, rb.title));
             var lk = e.group ? arr(e.group.links).filter(function (x) { return x && x.id === rb.id; })[0] : null;
+            if (rb.id === e.key && bb.id !== e.key) row.appendChild(el('span', 'link-first', 'first version'));
             if (lk) {
               row.appendChild(el('span', 'link-' + lk.type, lk.type));
               var what = [];
               arr(lk.added_sentences).forEach(function (s) { what.push('+ ' + s); });
               arr(lk.dropped_sentences).forEach(function (s) { what.push('\u2212 ' + s); });
               arr(lk.edited_sentences).forEach(function (s) { if (s) what.push(s.before + ' \u2192 ' + s.after); });
+              if (lk.headline && arr(lk.headline_news).length) what.push(lk.headline.before + ' \u2192 ' + lk.headline.after);
               if (arr(lk.numbers_before).length || arr(lk.numbers_after).length)
                 what.push(arr(lk.numbers_before).join(', ') + ' \u2192 ' + arr(lk.numbers_after).join(', '));
               if (what.length) row.appendChild(el('span', 'changes', what.join(' \u00b7 ')));

@@ -14,6 +14,9 @@ public struct JSONWriter {
         needsComma[needsComma.count - 1] = true
     }
 
+    /// Ends a top-level value with a line break, so the next one starts a new JSON Lines record.
+    public mutating func endLine() { bytes.append(0x0A); needsComma = [false] }
+
     /// Opens an object (as an array element or top-level value).
     public mutating func beginObject() { separate(); bytes.append(UInt8(ascii: "{")); needsComma.append(false) }
     /// Closes the innermost object.
@@ -165,8 +168,9 @@ public enum CorpusJSON {
 
 /// JSON encodings of deduplication results.
 public enum DedupJSON {
-    /// Writes `"duplicates": [{"canonical", "members", "min_similarity", "links"}, ...]` into an open object; `links`
-    /// types each member other than the canonical brief (`DuplicateLink`).
+    /// Writes `"duplicates": [{"canonical", "members", "latest", "min_similarity", "links"}, ...]` into an open
+    /// object; `links` types each member other than the canonical brief (`DuplicateLink`), `latest` is the version a
+    /// story shows first (`DuplicateLinks.latest`).
     /// `only`: write just the groups with a member it accepts (a since-last report: groups a new brief is in).
     public static func writeGroups(_ result: DedupResult, briefs: [Brief], to w: inout JSONWriter, only: ((Int) -> Bool)? = nil) {
         w.key("duplicates")
@@ -174,43 +178,48 @@ public enum DedupJSON {
         var shown = result
         if let only { shown.groups = result.groups.filter { $0.members.contains(where: only) } }
         let links = DuplicateLinks.all(shown, briefs: briefs)
-        for g in shown.groups {
+        for g in shown.groups { writeGroup(g, links: links, briefs: briefs, to: &w) }
+        w.endArray()
+    }
+
+    /// Writes one group `{"canonical", "members", "latest", "min_similarity", "links"}` as an array element or a
+    /// top-level value.
+    public static func writeGroup(_ g: DuplicateGroup, links: [Int: DuplicateLink], briefs: [Brief], to w: inout JSONWriter) {
+        w.beginObject()
+        w.field("canonical", briefs[g.canonical].id)
+        w.field("members", g.members.map { briefs[$0].id })
+        w.field("latest", briefs[DuplicateLinks.latest(of: g, links: links, briefs: briefs)].id)
+        w.key("min_similarity"); w.double(g.minSimilarity)
+        // How each member relates to the canonical brief.
+        w.key("links")
+        w.beginArray()
+        for m in g.members where m != g.canonical {
+            guard let link = links[m] else { continue }
             w.beginObject()
-            w.field("canonical", briefs[g.canonical].id)
-            w.field("members", g.members.map { briefs[$0].id })
-            w.key("min_similarity"); w.double(g.minSimilarity)
-            // How each member relates to the canonical brief.
-            w.key("links")
+            w.field("id", briefs[m].id)
+            w.field("type", link.kind.rawValue)
+            w.key("similarity"); w.double(link.similarity)
+            w.field("added_sentences", link.addedSentences)
+            w.field("dropped_sentences", link.droppedSentences)
+            w.key("edited_sentences")
             w.beginArray()
-            for m in g.members where m != g.canonical {
-                guard let link = links[m] else { continue }
-                w.beginObject()
-                w.field("id", briefs[m].id)
-                w.field("type", link.kind.rawValue)
-                w.key("similarity"); w.double(link.similarity)
-                w.field("added_sentences", link.addedSentences)
-                w.field("dropped_sentences", link.droppedSentences)
-                w.key("edited_sentences")
-                w.beginArray()
-                for e in link.editedSentences {
-                    w.beginObject(); w.field("before", e.before); w.field("after", e.after); w.endObject()
-                }
-                w.endArray()
-                w.field("numbers_before", link.numbersBefore)
-                w.field("numbers_after", link.numbersAfter)
-                w.key("headline")
-                if let h = link.headline {
-                    w.beginObject(); w.field("before", h.before); w.field("after", h.after); w.endObject()
-                } else {
-                    w.string(nil)
-                }
-                w.field("headline_news", link.headlineNews)
-                w.endObject()
+            for e in link.editedSentences {
+                w.beginObject(); w.field("before", e.before); w.field("after", e.after); w.endObject()
             }
             w.endArray()
+            w.field("numbers_before", link.numbersBefore)
+            w.field("numbers_after", link.numbersAfter)
+            w.key("headline")
+            if let h = link.headline {
+                w.beginObject(); w.field("before", h.before); w.field("after", h.after); w.endObject()
+            } else {
+                w.string(nil)
+            }
+            w.field("headline_news", link.headlineNews)
             w.endObject()
         }
         w.endArray()
+        w.endObject()
     }
 
     /// Writes the `dedup_stats` object into an open object.

@@ -65,8 +65,8 @@ extension TextReport {
 }
 
 extension TextReport {
-    /// Stories for a person: label, size, span, agencies and datelines, representative, briefs newest first with
-    /// duplicates folded as `+N reprints`.
+    /// Stories for a person: label, size, span, agencies and datelines, representative, briefs newest first, each in
+    /// its latest version, with duplicates folded as `+N reprints (K updated; first HH:MM)`.
     public static func stories(_ result: StoryResult, dedup: DedupResult, briefs: [Brief], limit: Int = .max,
                                minSize: Int = 1, color: Bool = false) -> String {
         var out = ""
@@ -95,14 +95,22 @@ extension TextReport {
                 reprints[c, default: 0] += 1
                 if links[i]?.kind == .update { updates[c, default: 0] += 1 }
             }
-            let newestFirst = s.canonicalBriefs.sorted { StoryClusterer.earlier(briefs[$1], briefs[$0]) }
+            // Each brief is shown in its latest version (the last update), earlier versions folded behind it.
+            var latest: [Int: Int] = [:]
+            for g in groups.groups where updates[g.canonical] != nil { latest[g.canonical] = DuplicateLinks.latest(of: g, links: links, briefs: briefs) }
+            let newestFirst = s.canonicalBriefs.sorted { StoryClusterer.earlier(briefs[latest[$1] ?? $1], briefs[latest[$0] ?? $0]) }
             for i in newestFirst.prefix(8) {
-                let b = briefs[i]
+                let b = briefs[latest[i] ?? i]
                 var line = "   - "
                 if let p = b.published { line += ISO8601.format(p).prefix(16).replacingOccurrences(of: "T", with: " ") + "  " }
                 if let d = b.dateline { line += d + ": " }
                 line += (b.title ?? b.text).replacingOccurrences(of: "\n", with: " ")
-                let extra = reprints[i].map { "  +\($0) reprint\($0 == 1 ? "" : "s")" + (updates[i].map { " (\($0) updated)" } ?? "") } ?? ""
+                // When the first version is from another day, its date too ("first 11-24 04:30").
+                let since = latest[i] != nil && latest[i] != i ? briefs[i].published.map { first -> String in
+                    let f = ISO8601.format(first), l = b.published.map(ISO8601.format) ?? ""
+                    return "; first " + (f.prefix(10) == l.prefix(10) ? String(f.dropFirst(11).prefix(5)) : String(f.dropFirst(5).prefix(11)).replacingOccurrences(of: "T", with: " "))
+                } ?? "" : ""
+                let extra = reprints[i].map { "  +\($0) reprint\($0 == 1 ? "" : "s")" + (updates[i].map { " (\($0) updated\(since))" } ?? "") } ?? ""
                 out += clip(line, 100 - extra.count) + extra + "\n"
             }
             if newestFirst.count > 8 { out += "   … \(newestFirst.count - 8) more\n" }
