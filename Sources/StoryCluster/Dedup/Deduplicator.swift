@@ -421,11 +421,7 @@ public struct Deduplicator: Sendable {
     @inlinable
     public func duplicateSimilarity(_ a: UnsafeBufferPointer<UInt64>, _ b: UnsafeBufferPointer<UInt64>) -> Double {
         if a.isEmpty && b.isEmpty { return 1 }
-        var i = 0, j = 0, common = 0
-        while i < a.count && j < b.count {
-            let x = a[i], y = b[j]
-            if x == y { common += 1; i += 1; j += 1 } else if x < y { i += 1 } else { j += 1 }
-        }
+        let common = commonCount(a, b)
         let jaccard = Double(common) / Double(a.count + b.count - common)
         if jaccard >= config.threshold { return jaccard }
         let smaller = min(a.count, b.count)

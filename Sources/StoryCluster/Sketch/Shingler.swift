@@ -147,12 +147,20 @@ public struct Shingler {
 @inlinable
 public func jaccard(_ a: UnsafeBufferPointer<UInt64>, _ b: UnsafeBufferPointer<UInt64>) -> Double {
     if a.isEmpty && b.isEmpty { return 1 }
+    let common = commonCount(a, b)
+    return Double(common) / Double(a.count + b.count - common)
+}
+
+/// How many values two sorted, distinct hash sets share (a merge walk).
+/// - Complexity: O(|a| + |b|).
+@inlinable
+public func commonCount(_ a: UnsafeBufferPointer<UInt64>, _ b: UnsafeBufferPointer<UInt64>) -> Int {
     var i = 0, j = 0, common = 0
     while i < a.count && j < b.count {
         let x = a[i], y = b[j]
         if x == y { common += 1; i += 1; j += 1 } else if x < y { i += 1 } else { j += 1 }
     }
-    return Double(common) / Double(a.count + b.count - common)
+    return common
 }
 
 /// Exact Jaccard similarity of two sorted, distinct hash arrays.
