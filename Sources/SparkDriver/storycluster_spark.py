@@ -251,7 +251,7 @@ def dedup(spark, args, settings, summary):
     groups = shards.partitionBy(parts).mapPartitions(dedup_partition(args.binary, settings)).cache()
     summary["groups"] = groups.count()
     summary["regroup_seconds"] = round(time.time() - t2, 3)
-    return groups, briefs
+    return groups, briefs, lines
 
 
 def epoch(published):
