@@ -108,9 +108,30 @@ def dedup_partition(binary, settings):
     return go
 
 
-def run_partition(binary, settings):
+def terms_partition(binary, settings):
+    """mapPartitions: document frequencies of a partition's canonical lines; yields (key, count) pairs."""
+    def go(records):
+        lines = [line for line in records]
+        if not lines:
+            return
+        out = call(binary, ["terms", "-", "--source", "part.jsonl", "-q"] + settings, b"\n".join(lines) + b"\n")
+        for raw in out.splitlines():
+            k, v = raw.split(b"\t")
+            yield (k.decode(), int(v))
+    return go
+
+
+def run_partition(binary, settings, term_stats):
     """mapPartitions: one `storycluster run -f jsonl` per window of a partition; yields (window, id, story, thread, core)."""
     def go(records):
+        stats = term_stats
+        try:
+            from pyspark import SparkFiles
+            shipped = SparkFiles.get(os.path.basename(term_stats))
+            if os.path.exists(shipped):
+                stats = shipped
+        except Exception:
+            pass
         windows = {}
         for w, (brief_id, core, line) in records:
             windows.setdefault(w, []).append((brief_id, core, line))
@@ -118,7 +139,8 @@ def run_partition(binary, settings):
             items = windows[w]
             core = {brief_id: c for brief_id, c, _ in items}
             lines = [with_id(line, brief_id) for brief_id, _, line in items]
-            out = call(binary, ["run", "-", "--source", "window.jsonl", "-f", "jsonl", "-q"] + settings, b"\n".join(lines) + b"\n")
+            out = call(binary, ["run", "-", "--source", "window.jsonl", "-f", "jsonl", "-q", "--term-stats", stats] + settings,
+                       b"\n".join(lines) + b"\n")
             for raw in out.splitlines():
                 if raw.strip():
                     o = json.loads(raw)
@@ -221,11 +243,15 @@ def dedup(spark, args, settings, summary):
     t1 = time.time()
     # Buckets: one per band key and per exact key (empty texts have neither). Each member is linked to the
     # bucket's smallest node, which keeps the edges linear in the bucket's size.
-    keyed = briefs.flatMap(lambda nb: [(("x", nb[1][5]), nb[0])] + [((i, k), nb[0]) for i, k in enumerate(nb[1][6])]
-                           if nb[1][4] > 0 else [])
-    smallest = keyed.reduceByKey(min)
-    edges = keyed.join(smallest).map(lambda kv: kv[1]).filter(lambda uv: uv[0] != uv[1]).distinct().cache()
-    edge_count = edges.count()
+    from pyspark.sql import functions as F
+    bdf = spark.createDataFrame(briefs.map(lambda nb: (nb[0], nb[1][4], nb[1][5], nb[1][6])),
+                                "node long, shingles long, exact long, bands array<long>").where("shingles > 0")
+    keyed = bdf.select("node", F.posexplode("bands").alias("pos", "key")).unionByName(
+        bdf.select("node", F.lit(-1).alias("pos"), F.col("exact").alias("key")))
+    smallest = keyed.groupBy("pos", "key").agg(F.min("node").alias("root"))
+    edges_df = keyed.join(smallest, ["pos", "key"]).where("node != root").select("node", "root").distinct().cache()
+    edges = edges_df.rdd.map(lambda r: (r[0], r[1]))
+    edge_count = edges_df.count()
     summary["edges"] = edge_count
     if edge_count <= args.driver_edges and args.components != "cluster":
         comp = components_on_driver(edges.collect(), n)
@@ -246,6 +272,10 @@ def dedup(spark, args, settings, summary):
     located = briefs.map(lambda nb: (nb[0], (nb[1][0], nb[1][1], nb[1][2])))  # node -> (id, source, line)
     member_lines = roots.join(located).map(lambda kv: ((kv[1][1][1], kv[1][1][2] - 1), (kv[1][0], kv[1][1][0])))
     raw = lines.map(lambda sil: ((sil[0], sil[1]), sil[2]))
+    if summary["component_briefs"] <= args.driver_edges:
+        # Few component briefs: ship their positions to every task instead of shuffling every line.
+        wanted = sc.broadcast(set(member_lines.keys().collect()))
+        raw = raw.filter(lambda kv: kv[0] in wanted.value)
     shards = member_lines.join(raw).map(lambda kv: (kv[1][0][0], (kv[1][0][1], kv[1][1])))
     parts = max(1, min(args.partitions, summary["components"]))
     groups = shards.partitionBy(parts).mapPartitions(dedup_partition(args.binary, settings)).cache()
@@ -283,37 +313,43 @@ def window_plan(t, t0, core, margin):
         k += 1
 
 
-def joined(placements, agreement):
+def joined(placed, level, agreement):
     """Edges between window stories (or threads) that are one: for two windows sharing briefs, a story of one and a
-    story of the other are joined when their shared briefs are at least `agreement` of the smaller one's briefs in
-    the overlap (a brief in both windows). `placements`: RDD of (brief id, (window, local id))."""
-    # Each brief in two or more windows: every pair of its placements.
-    pairs = placements.groupByKey().flatMap(
-        lambda kv: [(a, b) for a in kv[1] for b in kv[1] if a[0] < b[0]])
-    shared = pairs.map(lambda ab: (ab, 1)).reduceByKey(lambda x, y: x + y)
-    # A local story's briefs that also sit in window v: its overlap with v.
-    overlap = pairs.flatMap(lambda ab: [((ab[0], ab[1][0]), 1), ((ab[1], ab[0][0]), 1)]).reduceByKey(lambda x, y: x + y)
-    # (a, b, shared) with both overlaps.
-    keyed_a = shared.map(lambda kv: ((kv[0][0], kv[0][1][0]), (kv[0][1], kv[1])))
-    with_a = keyed_a.join(overlap).map(lambda kv: ((kv[1][0][0], kv[0][0][0]), (kv[0][0], kv[1][0][1], kv[1][1])))
-    with_b = with_a.join(overlap).map(lambda kv: (kv[1][0][0], kv[0][0], kv[1][0][1], kv[1][0][2], kv[1][1]))
-    return with_b.filter(lambda e: e[2] >= agreement * min(e[3], e[4])).map(lambda e: (e[0], e[1]))
+    story of the other are joined when each is the other's best match (most shared briefs) and their shared briefs
+    are at least `agreement` of the smaller one's briefs in the overlap (its briefs that the other window holds
+    too). `placed`: DataFrame (w, id, story, thread, core)."""
+    from pyspark.sql import functions as F
+    pl = placed.select("id", "w", F.col(level).alias("s"))
+    a, b = pl.alias("a"), pl.alias("b")
+    pairs = a.join(b, "id").where("a.w < b.w").select(
+        F.col("a.w").alias("w1"), F.col("a.s").alias("s1"), F.col("b.w").alias("w2"), F.col("b.s").alias("s2")).cache()
+    shared = pairs.groupBy("w1", "s1", "w2", "s2").agg(F.count("*").alias("shared"))
+    n1 = pairs.groupBy("w1", "s1", "w2").agg(F.count("*").alias("n1"))
+    n2 = pairs.groupBy("w1", "w2", "s2").agg(F.count("*").alias("n2"))
+    j = shared.join(n1, ["w1", "s1", "w2"]).join(n2, ["w1", "w2", "s2"])
+    # Mutual best matches only: each story joins the other window's story holding most of its overlap briefs, and
+    # only when that story's best match is it. "Any story sharing half" chained threads across windows
+    # (stream: thread agreement 0.90 -> 0.95 with this rule; stories 0.981 -> 0.984).
+    from pyspark.sql.window import Window
+    best_a = Window.partitionBy("w1", "s1", "w2").orderBy(F.desc("shared"), "s2")
+    best_b = Window.partitionBy("w1", "w2", "s2").orderBy(F.desc("shared"), "s1")
+    j = j.withColumn("ra", F.row_number().over(best_a)).withColumn("rb", F.row_number().over(best_b))
+    return j.where((F.col("ra") == 1) & (F.col("rb") == 1) & (F.col("shared") >= agreement * F.least("n1", "n2"))) \
+        .select("w1", "s1", "w2", "s2")
 
 
-def global_ids(sc, nodes, edges, args):
-    """{(window, local id): global id}: components of the join edges, each named by its smallest node's local id."""
-    index = nodes.distinct().zipWithIndex().cache()
-    back = index.map(lambda ni: (ni[1], ni[0]))
-    numbered = edges.join(index).map(lambda kv: (kv[1][0], kv[1][1])).join(index).map(lambda kv: (kv[1][0], kv[1][1]))
-    n = index.count()
-    if numbered.count() <= args.driver_edges and args.components != "cluster":
-        roots = sc.parallelize(list(components_on_driver(numbered.collect(), n).items()), max(1, args.partitions))
-    else:
-        roots = components_on_cluster(sc, numbered)
-    # Every node: its root (itself when alone); the root's name is its node's local id.
-    full = index.map(lambda ni: (ni[1], ni[1])).leftOuterJoin(roots).map(lambda kv: (kv[0], kv[1][1] if kv[1][1] is not None else kv[0]))
-    named = full.map(lambda nr: (nr[1], nr[0])).join(back).map(lambda kv: (kv[1][0], kv[1][1][1]))  # node -> root's local id
-    return named.join(back).map(lambda kv: (kv[1][1], kv[1][0]))  # (window, local id) -> global id
+def global_ids(sc, edges, args):
+    """{(window, local id): global id} for the joined nodes: components of the join edges, each named by its
+    smallest node's local id. A node in no edge keeps its local id."""
+    pairs = [((r[0], r[1]), (r[2], r[3])) for r in edges.collect()]
+    index = {}
+    for u, v in pairs:
+        index.setdefault(u, len(index))
+        index.setdefault(v, len(index))
+    nodes = sorted(index)  # smallest node first: (window, local id)
+    order = {node: k for k, node in enumerate(nodes)}
+    comp = components_on_driver([(order[u], order[v]) for u, v in pairs], len(nodes))
+    return {node: nodes[comp[order[node]]][1] for node in nodes}
 
 
 def stories(spark, args, settings, summary, groups, briefs, lines):
@@ -327,28 +363,40 @@ def stories(spark, args, settings, summary, groups, briefs, lines):
     canon = recs.subtractByKey(member_of).cache()
     times = canon.map(lambda kv: kv[1][2]).filter(lambda t: t is not None)
     start = times.min() if not times.isEmpty() else 0.0
-    planned = canon.flatMap(lambda kv: [((kv[1][0], kv[1][1] - 1), (w, kv[0], c)) for w, c in window_plan(kv[1][2], start, core, margin)])
     raw = lines.map(lambda sil: ((sil[0], sil[1]), sil[2]))
+    # Term statistics of all canonical briefs, summed over partitions: every window weighs terms as a single run over
+    # the whole corpus does (windows that fitted their own idf split stories: generated 20k, window B3 R 0.95).
+    canon_lines = canon.map(lambda kv: ((kv[1][0], kv[1][1] - 1), 1)).join(raw).map(lambda kv: kv[1][1])
+    counts = canon_lines.mapPartitions(terms_partition(args.binary, settings)).reduceByKey(lambda a, b: a + b).collect()
+    stats_path = os.path.abspath(os.path.join(args.out, "term-stats.tsv"))
+    with open(stats_path, "w") as f:
+        for k, v in sorted(counts, key=lambda kv: (kv[0] != "documents", kv[0])):
+            f.write("%s\t%d\n" % (k, v))
+    if not sc.master.startswith("local"):
+        sc.addFile(stats_path)
+    summary["terms"] = len(counts) - 1
+    planned = canon.flatMap(lambda kv: [((kv[1][0], kv[1][1] - 1), (w, kv[0], c)) for w, c in window_plan(kv[1][2], start, core, margin)])
     window_lines = planned.join(raw).map(lambda kv: (kv[1][0][0], (kv[1][0][1], kv[1][0][2], kv[1][1])))
     windows = window_lines.keys().distinct().count()
     summary["windows"] = windows
     summary["window_briefs"] = window_lines.count()
-    placed = window_lines.partitionBy(max(1, windows), lambda w: w + 1).mapPartitions(run_partition(args.binary, settings)).cache()
+    placed_rdd = window_lines.partitionBy(max(1, windows), lambda w: w + 1).mapPartitions(run_partition(args.binary, settings, stats_path))
+    placed = spark.createDataFrame(placed_rdd, "w long, id string, story string, thread string, core boolean").cache()
     placed.count()
+    if args.keep_windows:
+        placed.write.json("file://" + os.path.abspath(os.path.join(args.out, "windows")))
     summary["window_seconds"] = round(time.time() - t0, 3)
     t1 = time.time()
-    ids = {}
-    for level, col in (("story", 2), ("thread", 3)):
-        placements = placed.map(lambda r, c=col: (r[1], (r[0], r[c])))
-        nodes = placed.map(lambda r, c=col: (r[0], r[c]))
-        edges = joined(placements, args.agreement)
-        ids[level] = global_ids(sc, nodes, edges, args)
+    from pyspark.sql import functions as F
+    names = {}
+    for level in ("story", "thread"):
+        names[level] = sc.broadcast(global_ids(sc, joined(placed, level, args.agreement), args))
+        summary["joined_" + level + "_nodes"] = len(names[level].value)
     # Each brief from its core window; duplicates from their canonical brief.
-    core_rows = placed.filter(lambda r: r[4])
-    by_story = core_rows.map(lambda r: ((r[0], r[2]), (r[1], (r[0], r[3])))).join(ids["story"]).map(lambda kv: (kv[1][0][1], (kv[1][0][0], kv[1][1])))
-    by_thread = by_story.join(ids["thread"]).map(lambda kv: (kv[1][0][0], (kv[1][0][1], kv[1][1])))  # id -> (story, thread)
-    dup_rows = member_of.map(lambda mc: (mc[1], mc[0])).join(by_thread).map(lambda kv: (kv[1][0], kv[1][1], kv[0]))
-    own_rows = by_thread.map(lambda kv: (kv[0], kv[1], kv[0]))
+    core_rows = placed.where("core").rdd.map(lambda r: (r["id"], (
+        names["story"].value.get((r["w"], r["story"]), r["story"]), names["thread"].value.get((r["w"], r["thread"]), r["thread"]))))
+    dup_rows = member_of.map(lambda mc: (mc[1], mc[0])).join(core_rows).map(lambda kv: (kv[1][0], kv[1][1], kv[0]))
+    own_rows = core_rows.map(lambda kv: (kv[0], kv[1], kv[0]))
     out = own_rows.union(dup_rows).map(lambda r: json.dumps({"id": r[0], "story": r[1][0], "thread": r[1][1], "canonical": r[2]}, ensure_ascii=False))
     summary["join_seconds"] = round(time.time() - t1, 3)
     return out
@@ -371,6 +419,8 @@ def main(argv=None):
                     help="run: briefs this close to a window are clustered with it too (at least the threads' window)")
     ap.add_argument("--agreement", type=float, default=0.5,
                     help="run: join two windows' stories when they share this share of the smaller one's overlap briefs")
+    ap.add_argument("--keep-windows", action="store_true",
+                    help="run: also write each window's placements (window, id, story, thread, core) to DIR/windows/")
     ap.add_argument("--master", default=None, help="Spark master when not run by spark-submit (e.g. local[2])")
     args = ap.parse_args(argv)
     if os.path.exists(args.out):
@@ -384,6 +434,8 @@ def main(argv=None):
     sc.setLogLevel("WARN")
     if args.partitions <= 0:
         args.partitions = 2 * sc.defaultParallelism
+    # DataFrame shuffles get as many partitions as the input (Spark's default of 200 is for clusters).
+    spark.conf.set("spark.sql.shuffle.partitions", str(args.partitions))
     settings = ["--config", os.path.abspath(args.config)] if args.config else []
     if args.config:
         sc.addFile(os.path.abspath(args.config))

@@ -33,3 +33,29 @@ struct Sketch: ParsableCommand {
         try finish(corpus)
     }
 }
+
+/// `storycluster terms`: document frequencies of a partition's briefs, which a driver sums into the statistics every
+/// window of a distributed run weighs terms with (`run --term-stats`).
+struct Terms: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write the document frequency of every term of the corpus's briefs (each brief one document).",
+        discussion: "Lines are documents<TAB>N then hash<TAB>df; files of several partitions add up line by line.")
+
+    @OptionGroup var corpusOptions: CorpusOptions
+    @OptionGroup var settingsOptions: SettingsOptions
+
+    @Option(name: .shortAndLong, help: "Write to FILE atomically instead of stdout.")
+    var output: String?
+
+    func run() throws {
+        let settings = try corpusOptions.settings(settingsOptions)
+        let pipeline = try Pipeline(settings: settings)
+        let target = ReportOutput(path: output, protected: [settingsOptions.config].compactMap { $0 }, corpus: corpusOptions.corpus)
+        try target.check()
+        let corpus = try corpusOptions.read(settings)
+        let texts = corpus.briefs.map(pipeline.clusterer.clusteringText)
+        try target.write(TermStatisticsFile.write(TfidfModel.documentFrequencies(texts, config: settings.stories.tfidfConfig)))
+        if corpus.briefs.isEmpty && !corpus.hasLosses { return }
+        try finish(corpus)
+    }
+}

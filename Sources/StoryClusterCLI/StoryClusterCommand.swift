@@ -10,7 +10,7 @@ struct StoryClusterCommand: ParsableCommand {
         commandName: "storycluster",
         abstract: "Deduplicate news briefs and group them into stories.",
         version: StoryClusterVersion.current,
-        subcommands: [Run.self, Ingest.self, Dedup.self, Sketch.self, Eval.self, Tune.self, Explain.self, ConfigCommand.self]
+        subcommands: [Run.self, Ingest.self, Dedup.self, Sketch.self, Terms.self, Eval.self, Tune.self, Explain.self, ConfigCommand.self]
     )
 
     static func main() {
@@ -39,10 +39,10 @@ func makeLogger(_ options: CorpusOptions) -> Logger {
 }
 
 /// Reads the corpus and runs the whole pipeline with the resolved settings, reporting progress on a terminal.
-func runPipeline(_ corpusOptions: CorpusOptions, _ settingsOptions: SettingsOptions) throws -> (Pipeline, RunReport) {
+func runPipeline(_ corpusOptions: CorpusOptions, _ settingsOptions: SettingsOptions, termStatistics: TermStatistics? = nil) throws -> (Pipeline, RunReport) {
     let logger = makeLogger(corpusOptions)
     let settings = try corpusOptions.settings(settingsOptions)
-    let pipeline = try Pipeline(settings: settings)
+    let pipeline = try Pipeline(settings: settings, termStatistics: termStatistics)
     let progress = Progress(enabled: Console.stderrIsTerminal && !corpusOptions.quiet)
     defer { progress.finish() }
     progress.begin("read", items: 0)
@@ -90,12 +90,18 @@ struct Run: ParsableCommand {
     @Flag(help: "With --state: drop the briefs of files that are no longer in the corpus (they are kept by default).")
     var forgetMissing = false
 
+    @Option(help: "Weigh terms by these corpus statistics (from `storycluster terms`, summed): how a window of a distributed run clusters as a run over the whole corpus does.")
+    var termStats: String?
+
     func run() throws {
         // The target is checked before any work: a refused -o costs nothing and never touches the state.
         let target = outputOptions.target(corpus: corpusOptions.corpus,
                                           protected: [state, state.map { $0 + ".lock" }, settingsOptions.config])
         try target.check()
         let report: RunReport
+        if state != nil && termStats != nil {
+            throw ValidationError("--term-stats is for a window of a distributed run, not a state")
+        }
         if state != nil && corpusOptions.corpus == "-" {
             throw ValidationError("--state needs a corpus folder or file: standard input has no files to remember")
         }
@@ -104,7 +110,12 @@ struct Run: ParsableCommand {
             report = try runWithState(state) { try write($0, to: target) }
         } else {
             guard !rebuild && !sinceLast && !forgetMissing else { throw ValidationError("--rebuild, --since-last and --forget-missing need --state") }
-            report = try runPipeline(corpusOptions, settingsOptions).1
+            var statistics: TermStatistics?
+            if let termStats {
+                guard let data = FileManager.default.contents(atPath: termStats) else { throw StoryClusterError("\(termStats): cannot be read") }
+                statistics = try TermStatisticsFile.read(String(decoding: data, as: UTF8.self), name: termStats)
+            }
+            report = try runPipeline(corpusOptions, settingsOptions, termStatistics: statistics).1
             try write(report, to: target)
         }
         try finish(report.corpus, briefs: report.totalBriefs)

@@ -202,6 +202,9 @@ public struct StoryResult: Sendable {
 public struct StoryClusterer: Sendable {
     /// The settings in use.
     public var config: StoryConfig
+    /// Term statistics of the whole corpus when this run clusters a part of it (a time window of a distributed
+    /// run): idf comes from them, so the part weighs terms as a run over the whole does.
+    public var termStatistics: TermStatistics?
 
     /// Creates a clusterer.
     public init(config: StoryConfig = StoryConfig()) { self.config = config }
@@ -264,7 +267,7 @@ public struct StoryClusterer: Sendable {
         let n = briefs.count
         guard n > 1 else { return Clustering(labels: Array(0..<n)) }
         var clock = Date()
-        let (model, rows) = TfidfModel.fit(briefs.map(clusteringText), config: config.tfidfConfig)
+        let (model, rows) = TfidfModel.fit(briefs.map(clusteringText), config: config.tfidfConfig, statistics: termStatistics)
         timings.append(("vectorise", Date().timeIntervalSince(clock)))
         if config.method == .events {
             clock = Date()

@@ -13,13 +13,15 @@ public struct Pipeline: Sendable {
     /// The story stage.
     public let clusterer: StoryClusterer
 
-    /// Builds the stages from `settings`.
+    /// Builds the stages from `settings`; `termStatistics` when the corpus is a part (a window) of a larger one.
     /// - Throws: `StoryClusterError` (status `.usage`) when a setting is out of range.
-    public init(settings: RunSettings = RunSettings()) throws {
+    public init(settings: RunSettings = RunSettings(), termStatistics: TermStatistics? = nil) throws {
         try settings.validate()
         self.settings = settings
         deduplicator = Deduplicator(config: settings.dedup)
-        clusterer = StoryClusterer(config: settings.stories)
+        var clusterer = StoryClusterer(config: settings.stories)
+        clusterer.termStatistics = termStatistics
+        self.clusterer = clusterer
     }
 
     /// Runs dedup then story clustering on a read corpus; `readSeconds` is recorded as the `read` stage.

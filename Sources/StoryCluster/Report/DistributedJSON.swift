@@ -90,3 +90,39 @@ extension RunReport {
         return w.bytes
     }
 }
+
+/// Term statistics as text a driver can add up: `documents<TAB>N`, then `hash<TAB>df` per term (the hash as a signed
+/// 64-bit integer), one per line.
+public enum TermStatisticsFile {
+    /// The statistics as text.
+    public static func write(_ s: TermStatistics) -> [UInt8] {
+        var out = "documents\t\(s.documents)\n"
+        out.reserveCapacity(s.frequencies.count * 24)
+        for (h, d) in s.frequencies.sorted(by: { $0.key < $1.key }) { out += "\(Int64(bitPattern: h))\t\(d)\n" }
+        return Array(out.utf8)
+    }
+
+    /// Reads statistics written by `write` (or summed from several such files by a driver: repeated hashes and
+    /// `documents` lines add up).
+    /// - Throws: `StoryClusterError` naming the line that is not `documents<TAB>N` or `hash<TAB>df`.
+    public static func read(_ text: String, name: String) throws -> TermStatistics {
+        var s = TermStatistics(documents: 0, frequencies: [:])
+        var lineNo = 0
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNo += 1
+            if line.isEmpty { continue }
+            let parts = line.split(separator: "\t")
+            guard parts.count == 2, let value = Int(parts[1]), value >= 0 else {
+                throw StoryClusterError("\(name):\(lineNo): expected documents<TAB>N or hash<TAB>df")
+            }
+            if parts[0] == "documents" {
+                s.documents += value
+            } else if let h = Int64(parts[0]) {
+                s.frequencies[UInt64(bitPattern: h), default: 0] += value
+            } else {
+                throw StoryClusterError("\(name):\(lineNo): expected documents<TAB>N or hash<TAB>df")
+            }
+        }
+        return s
+    }
+}

@@ -53,6 +53,21 @@ public struct TfidfConfig: Hashable, Sendable {
     public init() {}
 }
 
+/// Document frequencies of term hashes over a corpus, and its number of documents: the part of a TF-IDF fit that
+/// partitions can compute apart and add up.
+public struct TermStatistics: Sendable, Equatable {
+    /// Documents counted.
+    public var documents: Int
+    /// Documents holding each term (by the hash `TfidfModel` keys terms with).
+    public var frequencies: [UInt64: Int]
+
+    /// Creates statistics.
+    public init(documents: Int, frequencies: [UInt64: Int]) {
+        self.documents = documents
+        self.frequencies = frequencies
+    }
+}
+
 /// A fitted TF-IDF model: vocabulary and inverse document frequencies learned from canonical briefs only,
 /// so reprints do not inflate document frequencies.
 ///
@@ -69,10 +84,28 @@ public struct TfidfModel: Sendable {
     let columnOf: [UInt64: Int32]
     let stopHashes: Set<UInt64>
 
-    /// Fits the model on `texts` and returns it with their TF-IDF rows.
+    /// Fits the model on `texts` and returns it with their TF-IDF rows. With `statistics` (document frequencies of a
+    /// larger corpus: the whole corpus a window of a distributed run belongs to), a term's idf is the corpus's, so
+    /// the window weighs terms as a run over the whole corpus does.
     /// - Complexity: O(total tokens · log(tokens per text)).
-    public static func fit(_ texts: [String], config: TfidfConfig = TfidfConfig()) -> (model: TfidfModel, rows: SparseRows) {
-        TfidfModel(terms: [], idf: [], documentCount: 0, config: config, columnOf: [:], stopHashes: stopHashes(config)).extending(texts)
+    public static func fit(_ texts: [String], config: TfidfConfig = TfidfConfig(), statistics: TermStatistics? = nil) -> (model: TfidfModel, rows: SparseRows) {
+        let empty = TfidfModel(terms: [], idf: [], documentCount: 0, config: config, columnOf: [:], stopHashes: stopHashes(config))
+        return empty.extendingInChunks(texts, chunks: texts.count >= parallelTexts ? ProcessInfo.processInfo.activeProcessorCount * 4 : 1,
+                                       statistics: statistics)
+    }
+
+    /// Document frequencies of each term hash over the texts given, and their number: what a partition of a
+    /// distributed run contributes to `TermStatistics` (summed over partitions).
+    public static func documentFrequencies(_ texts: [String], config: TfidfConfig = TfidfConfig()) -> TermStatistics {
+        let stop = stopHashes(config)
+        var df: [UInt64: Int] = [:]
+        var seen = Set<UInt64>()
+        for text in texts {
+            seen.removeAll(keepingCapacity: true)
+            forEachTerm(text, config: config, stop: stop) { h, _, _ in seen.insert(h) }
+            for h in seen { df[h, default: 0] += 1 }
+        }
+        return TermStatistics(documents: texts.count, frequencies: df)
     }
 
     /// TF-IDF rows of new texts under this model (terms it never saw are dropped).
@@ -109,7 +142,7 @@ public struct TfidfModel: Sendable {
 
     /// `extending` with the tokenising, boosting and hashing done in `chunks` on all cores; columns are then assigned
     /// in text order, one text after another, so the model and rows do not depend on the chunking (tested).
-    func extendingInChunks(_ texts: [String], chunks: Int) -> (model: TfidfModel, rows: SparseRows) {
+    func extendingInChunks(_ texts: [String], chunks: Int, statistics: TermStatistics? = nil) -> (model: TfidfModel, rows: SparseRows) {
         // Per chunk: each text's term hashes (repeated for counts and boosts) and the hashes it writes as names, and
         // the text of every hash the model does not know yet.
         var hashes = [[[UInt64]]](repeating: [], count: chunks)
@@ -146,7 +179,7 @@ public struct TfidfModel: Sendable {
         var columnOf = self.columnOf
         var terms = self.terms
         let knownCount = terms.count
-        var newDF: [Int] = []
+        var newDF: [Int] = [], newHashes: [UInt64] = []
         var docs = [[(Int32, Int32)]]()
         var boosted = [Set<Int32>]()
         docs.reserveCapacity(texts.count)
@@ -163,6 +196,7 @@ public struct TfidfModel: Sendable {
                         columnOf[h] = c
                         terms.append(spelled[chunk][h]!)
                         newDF.append(0)
+                        newHashes.append(h)
                         ids.append(c)
                     }
                 }
@@ -174,7 +208,15 @@ public struct TfidfModel: Sendable {
             hashes[chunk] = []
         }
         let n = Double(documentCount + texts.count)
-        let model = TfidfModel(terms: terms, idf: idf + newDF.map { Float(log((1 + n) / (1 + Double($0))) + 1) },
+        var newIDF = newDF.map { Float(log((1 + n) / (1 + Double($0))) + 1) }
+        if let statistics {
+            // The corpus's idf for every term it counted (all of them, when the texts are part of that corpus).
+            let total = Double(statistics.documents)
+            for (k, h) in newHashes.enumerated() {
+                if let d = statistics.frequencies[h] { newIDF[k] = Float(log((1 + total) / (1 + Double(d))) + 1) }
+            }
+        }
+        let model = TfidfModel(terms: terms, idf: idf + newIDF,
                                documentCount: documentCount + texts.count, config: config, columnOf: columnOf, stopHashes: stopHashes)
         return (model, model.rows(docs, boosted: boosted))
     }
