@@ -248,8 +248,21 @@ def dedup(spark, args, settings, summary):
                                 "node long, shingles long, exact long, bands array<long>").where("shingles > 0")
     keyed = bdf.select("node", F.posexplode("bands").alias("pos", "key")).unionByName(
         bdf.select("node", F.lit(-1).alias("pos"), F.col("exact").alias("key")))
-    smallest = keyed.groupBy("pos", "key").agg(F.min("node").alias("root"))
-    edges_df = keyed.join(smallest, ["pos", "key"]).where("node != root").select("node", "root").distinct().cache()
+    # A pass shuffles (briefs × bands in the pass) keys; --bands-per-pass bounds it, each pass's edges materialised.
+    bands = summary["settings"].get("bands", 0)
+    per = args.bands_per_pass if args.bands_per_pass > 0 else bands + 1
+    parts = []
+    for lo in range(-1, bands, per):
+        chunk = keyed.where((F.col("pos") >= lo) & (F.col("pos") < lo + per))
+        smallest = chunk.groupBy("pos", "key").agg(F.min("node").alias("root"))
+        part = chunk.join(smallest, ["pos", "key"]).where("node != root").select("node", "root").distinct().cache()
+        part.count()
+        parts.append(part)
+    summary["band_passes"] = len(parts)
+    edges_df = parts[0]
+    for part in parts[1:]:
+        edges_df = edges_df.unionByName(part)
+    edges_df = edges_df.distinct().cache()
     edges = edges_df.rdd.map(lambda r: (r[0], r[1]))
     edge_count = edges_df.count()
     summary["edges"] = edge_count
@@ -412,6 +425,8 @@ def main(argv=None):
     ap.add_argument("--partitions", type=int, default=0, help="input partitions (default: 2 per core)")
     ap.add_argument("--driver-edges", type=int, default=5_000_000,
                     help="join components on the driver up to this many edges (else on the cluster)")
+    ap.add_argument("--bands-per-pass", type=int, default=0,
+                    help="dedup: shuffle the band keys of this many bands per pass (0 = all in one), bounding each shuffle")
     ap.add_argument("--components", choices=["auto", "cluster"], default="auto",
                     help="cluster: always use the large-star/small-star rounds (tests them on small data)")
     ap.add_argument("--window-days", type=float, default=28.0, help="run: the core of each time window")
