@@ -8,7 +8,7 @@ import Testing
 
     struct Result { var status: Int32; var stdout: String; var stderr: String }
 
-    static func run(_ args: [String], env: [String: String] = [:]) throws -> Result {
+    static func run(_ args: [String], env: [String: String] = [:], stdin: Data? = nil) throws -> Result {
         try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build the CLI first (swift build)")
         let p = Process()
         p.executableURL = binary
@@ -20,10 +20,53 @@ import Testing
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
+        let input = Pipe()
+        p.standardInput = stdin == nil ? FileHandle.nullDevice : input
         try p.run()
+        if let stdin {
+            input.fileHandleForWriting.write(stdin)
+            try input.fileHandleForWriting.close()
+        }
         let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    @Test func partitionsOnStandardInputReproduceASingleRun() throws {
+        // What a distributed driver relies on (issue 18): a partition given on standard input with --source and
+        // --first-line gets the ids and answers a run over the whole file gives; sketch and terms describe it.
+        let dir = Fixtures.tempDir()
+        let a = "Het kabinet trekt extra geld uit voor de dijken langs de grote rivieren, meldt de minister in Den Haag vandaag. Het gaat om honderden miljoenen euro voor de komende tien jaar."
+        let b = "De politie heeft in Rotterdam drie mannen aangehouden na een overval op een juwelier in het centrum van de stad."
+        let c = "In Groningen is een nieuwe brug over het kanaal geopend, waarmee fietsers sneller van het station naar de binnenstad rijden."
+        func line(_ text: String, _ hour: Int) -> String { "{\"text\": \"\(text)\", \"published\": \"2026-03-0\(1 + hour / 24)T\(String(format: "%02d", hour % 24)):00:00Z\"}" }
+        let lines = [line(a, 8), line(b, 9), line(a, 10), line(a + " De waterschappen zijn blij met het besluit en willen volgend jaar al beginnen met het werk aan de dijken.", 11), line(c, 12), line(b, 13)]
+        let file = Fixtures.write(lines.joined(separator: "\n") + "\n", "c.jsonl", in: dir)
+        let whole = try Self.run(["dedup", file.path, "-f", "jsonl", "-q"])
+        #expect(whole.status == 0)
+        // The grown update (Jaccard under 0.8, contained) joins the first brief's group; the copy of b its own.
+        #expect(whole.stdout.contains("\"members\":[\"c.jsonl:1\",\"c.jsonl:3\",\"c.jsonl:4\"]"), "\(whole.stdout)")
+        let piped = try Self.run(["dedup", "-", "--source", "c.jsonl", "-f", "jsonl", "-q"], stdin: Data((lines.joined(separator: "\n") + "\n").utf8))
+        #expect(piped.stdout == whole.stdout)
+        let part = try Self.run(["ingest", "-", "--source", "c.jsonl", "--first-line", "4", "-f", "json", "-q"],
+                                stdin: Data((lines[3...].joined(separator: "\n") + "\n").utf8))
+        #expect(part.stdout.contains("\"c.jsonl:4\"") && part.stdout.contains("\"c.jsonl:6\"") && !part.stdout.contains("\"c.jsonl:3\""), "\(part.stdout)")
+        // Sketch: a header naming the settings, then one line per brief; exact copies share their exact key.
+        let sketch = try Self.run(["sketch", file.path])
+        let records = try sketch.stdout.split(separator: "\n").map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        #expect(records.count == 7 && (records[0]["dedup"] as? String) == DedupConfig().stateKey)
+        let bands = try #require(records[0]["bands"] as? Int)
+        #expect(records.dropFirst().allSatisfy { ($0["bands"] as? [Any])?.count == bands })
+        #expect((records[1]["exact"] as? Int) == (records[3]["exact"] as? Int) && (records[1]["exact"] as? Int) != (records[2]["exact"] as? Int))
+        // Term statistics of the canonical briefs make a run weigh terms exactly as it does on its own.
+        let canonical = [lines[0], lines[1], lines[4]].joined(separator: "\n") + "\n"
+        let terms = try Self.run(["terms", "-", "-q", "-o", dir.appendingPathComponent("t.tsv").path], stdin: Data(canonical.utf8))
+        #expect(terms.status == 0)
+        let plain = try Self.run(["run", file.path, "-f", "jsonl", "-q"])
+        let weighed = try Self.run(["run", file.path, "-f", "jsonl", "-q", "--term-stats", dir.appendingPathComponent("t.tsv").path])
+        #expect(plain.status == 0 && !plain.stdout.isEmpty && weighed.stdout == plain.stdout)
+        // Standard input has no files for a state to remember.
+        #expect(try Self.run(["run", "-", "--state", dir.appendingPathComponent("s.sqlite").path], stdin: Data(canonical.utf8)).status == 64)
     }
 
     @Test func runOnTheSampleCorpus() throws {

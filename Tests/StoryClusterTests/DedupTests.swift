@@ -243,6 +243,29 @@ import Testing
         #expect(DuplicateLinks.all(pair, briefs: [canonical, brief("d", "Politie houdt Nederlander met hasj aan in Málaga")])[1] == reworded)
     }
 
+    @Test func containmentFoldsAGrownUpdateButNotAShortText() {
+        // An update that appended sentences has a Jaccard under the threshold but contains its earlier version.
+        let base = (0..<40).map { "woord\($0)" }.joined(separator: " ")
+        let grown = base + " " + (0..<12).map { "extra\($0)" }.joined(separator: " ")
+        #expect(Deduplicator().run(texts: [base, grown], order: [0, 1]).canonicalOf == [0, 0])
+        var off = DedupConfig()
+        off.containment = 0
+        #expect(Deduplicator(config: off).run(texts: [base, grown], order: [0, 1]).canonicalOf == [0, 1])
+        // A text of fewer than 20 shingles is contained in too much to say so.
+        let short = (0..<15).map { "woord\($0)" }.joined(separator: " "), longer = (0..<20).map { "woord\($0)" }.joined(separator: " ")
+        #expect(Deduplicator().run(texts: [longer, short], order: [0, 1]).canonicalOf == [0, 1])
+        // The latest version of a group is its last update; a later copy adds nothing.
+        let t0 = Date(timeIntervalSince1970: 0)
+        let briefs = [Brief(id: "a", source: "t", published: t0, lang: .nl, text: "Er vielen drie doden bij de brand in de haven van Rotterdam."),
+                      Brief(id: "b", source: "t", published: t0 + 3600, lang: .nl, text: "Er vielen vier doden bij de brand in de haven van Rotterdam."),
+                      Brief(id: "c", source: "t", published: t0 + 7200, lang: .nl, text: "Er vielen drie doden bij de brand in de haven van Rotterdam.")]
+        let group = DuplicateGroup(canonical: 0, members: [0, 1, 2], minSimilarity: 0.8)
+        let result = DedupResult(groups: [group], canonicalOf: [0, 0, 0], similarity: [1, 0.8, 1], stats: DedupStats())
+        let links = DuplicateLinks.all(result, briefs: briefs)
+        #expect(links[1]?.kind == .update && links[2]?.kind == .copy)
+        #expect(DuplicateLinks.latest(of: group, links: links, briefs: briefs) == 1)
+    }
+
     @Test func linkTypesMatchTheCrawlSimulationsEdits() throws {
         // edits.jsonl says what the generator did to each version (numbers, words, sentences, agencies). A member
         // whose edits other than agency tags differ from its canonical brief's is an update, else a copy.
