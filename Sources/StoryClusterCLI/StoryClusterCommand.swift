@@ -112,7 +112,8 @@ struct Run: ParsableCommand {
             guard !rebuild && !sinceLast && !forgetMissing else { throw ValidationError("--rebuild, --since-last and --forget-missing need --state") }
             var statistics: TermStatistics?
             if let termStats {
-                guard let data = FileManager.default.contents(atPath: termStats) else { throw StoryClusterError("\(termStats): cannot be read") }
+                // A bad statistics file is a bad option, like a bad --config (exit 64).
+                guard let data = FileManager.default.contents(atPath: termStats) else { throw StoryClusterError.usage("--term-stats \(termStats): cannot be read") }
                 statistics = try TermStatisticsFile.read(String(decoding: data, as: UTF8.self), name: termStats)
             }
             report = try runPipeline(corpusOptions, settingsOptions, termStatistics: statistics).1

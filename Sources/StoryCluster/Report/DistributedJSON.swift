@@ -104,7 +104,7 @@ public enum TermStatisticsFile {
 
     /// Reads statistics written by `write` (or summed from several such files by a driver: repeated hashes and
     /// `documents` lines add up).
-    /// - Throws: `StoryClusterError` naming the line that is not `documents<TAB>N` or `hash<TAB>df`.
+    /// - Throws: `StoryClusterError` (usage, exit 64) naming the line that is not `documents<TAB>N` or `hash<TAB>df`.
     public static func read(_ text: String, name: String) throws -> TermStatistics {
         var s = TermStatistics(documents: 0, frequencies: [:])
         var lineNo = 0
@@ -113,14 +113,14 @@ public enum TermStatisticsFile {
             if line.isEmpty { continue }
             let parts = line.split(separator: "\t")
             guard parts.count == 2, let value = Int(parts[1]), value >= 0 else {
-                throw StoryClusterError("\(name):\(lineNo): expected documents<TAB>N or hash<TAB>df")
+                throw StoryClusterError.usage("\(name):\(lineNo): expected documents<TAB>N or hash<TAB>df")
             }
             if parts[0] == "documents" {
                 s.documents += value
             } else if let h = Int64(parts[0]) {
                 s.frequencies[UInt64(bitPattern: h), default: 0] += value
             } else {
-                throw StoryClusterError("\(name):\(lineNo): expected documents<TAB>N or hash<TAB>df")
+                throw StoryClusterError.usage("\(name):\(lineNo): expected documents<TAB>N or hash<TAB>df")
             }
         }
         return s
