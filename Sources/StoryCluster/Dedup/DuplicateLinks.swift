@@ -111,8 +111,14 @@ public enum DuplicateLinks {
         /// Folded words of the headline (when the text opens with one).
         var headlineWords: [String] = []
 
+        /// Analyses a brief that differs from its canonical text (the only ones worth the passes below); a canonical
+        /// brief is analysed once for all its members.
         init(_ b: Brief, stripped: Substring? = nil) {
             brief = b
+            defer {
+                lang = b.lang == .other ? LanguageGuesser.guess(b.title.map { $0 + " " + b.text } ?? b.text) : b.lang
+                bodyNumbers = DuplicateLinks.numbers(in: body.map(\.text).joined(separator: " "), lang: lang)
+            }
             self.stripped = stripped ?? Boilerplate.strip(b.text)
             let text = DuplicateLinks.trimmed(self.stripped)
             if let t = b.title.map(DuplicateLinks.trimmed), !t.isEmpty, text.hasPrefix(t) {
@@ -152,11 +158,10 @@ public enum DuplicateLinks {
             return false
         }
 
-        /// The brief's language (guessed when the reader skipped guessing, as `dedup` does); asked only of pairs
-        /// that differ, since it costs a pass over the text.
-        var lang: Language {
-            brief.lang == .other ? LanguageGuesser.guess(brief.title.map { $0 + " " + brief.text } ?? brief.text) : brief.lang
-        }
+        /// The brief's language (guessed when the reader skipped guessing, as `dedup` does).
+        var lang: Language = .other
+        /// The numbers of the body (after the headline), as `DuplicateLinks.numbers` reads them.
+        var bodyNumbers: [String] = []
     }
 
     /// Words by which a page says it is live (Dutch and English use the same ones).
@@ -201,8 +206,7 @@ public enum DuplicateLinks {
         link.addedSentences = unmatchedB.sorted().map { bBody[$0].text }
         link.droppedSentences = unmatchedA.sorted().map { aBody[$0].text }
         // Numbers of the bodies, compared by value.
-        let (before, after) = differingNumbers(numbers(in: aBody.map(\.text).joined(separator: " "), lang: langA), langA,
-                                               numbers(in: bBody.map(\.text).joined(separator: " "), lang: langB), langB)
+        let (before, after) = differingNumbers(canonical.bodyNumbers, langA, member.bodyNumbers, langB)
         link.numbersBefore = before
         link.numbersAfter = after
         // A reworded headline is a copy unless the new one brings a fact the earlier brief does not have: a number,
@@ -293,8 +297,8 @@ public enum DuplicateLinks {
     /// "ma"), digits without thousands separators ("1.000" → "1000") and with a decimal point ("4,3" → "4.3"); any
     /// other token unchanged.
     static func numberValue(_ token: String, lang: Language) -> String {
-        let lower = token.lowercased()
-        if let v = numberWords[lang]?[lower] { return v }
+        // Tokens and scanned number words are already lower case (folded): no `lowercased()` copy per token.
+        if let v = numberWords[lang]?[token] { return v }
         guard let f = token.utf8.first, f >= 0x30 && f <= 0x39 else { return token }
         let parts = token.split(whereSeparator: { $0 == "." || $0 == "," })
         if parts.count > 1, parts[0].count <= 3, parts.dropFirst().allSatisfy({ $0.count == 3 }) { return parts.joined() }
