@@ -29,22 +29,29 @@ import time
 # ---------------------------------------------------------------------------------------------------------------------
 # Worker side: everything here runs inside Spark tasks.
 
-def binary_path(binary):
-    """The storycluster binary on this worker: the shipped copy (spark.files / --files) if there is one."""
+def local_copy(path):
+    """A driver-side file on this worker: the shipped copy (spark.files / --files / SparkContext.addFile) if there is
+    one, else the path itself (local mode)."""
     try:
         from pyspark import SparkFiles
-        shipped = SparkFiles.get(os.path.basename(binary))
+        shipped = SparkFiles.get(os.path.basename(path))
         if os.path.exists(shipped):
             return shipped
     except Exception:
         pass
-    return binary
+    return path
+
+
+# Options whose value is a file the driver ships to workers.
+SHIPPED_OPTIONS = ("--config", "--term-stats")
 
 
 def call(binary, args, data):
-    """Runs the binary with `data` on standard input; returns its standard output. Exit 3 (some input lines
-    skipped: each named on stderr) is passed on as a warning; any other failure fails the task with stderr."""
-    p = subprocess.run([binary_path(binary)] + args, input=data, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    """Runs the binary with `data` on standard input; returns its standard output. The binary and the files named
+    by `SHIPPED_OPTIONS` are taken from the worker's shipped copies. Exit 3 (some input lines skipped: each named on
+    stderr) is passed on as a warning; any other failure fails the task with stderr."""
+    args = [local_copy(a) if k > 0 and args[k - 1] in SHIPPED_OPTIONS else a for k, a in enumerate(args)]
+    p = subprocess.run([local_copy(binary)] + args, input=data, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     if p.returncode not in (0, 3):
         raise RuntimeError("storycluster %s failed (exit %d): %s" % (" ".join(args[:1]), p.returncode,
                                                                     p.stderr.decode("utf-8", "replace")[-2000:]))
@@ -111,7 +118,7 @@ def dedup_partition(binary, settings):
 def terms_partition(binary, settings):
     """mapPartitions: document frequencies of a partition's canonical lines; yields (key, count) pairs."""
     def go(records):
-        lines = [line for line in records]
+        lines = list(records)
         if not lines:
             return
         out = call(binary, ["terms", "-", "--source", "part.jsonl", "-q"] + settings, b"\n".join(lines) + b"\n")
@@ -124,14 +131,6 @@ def terms_partition(binary, settings):
 def run_partition(binary, settings, term_stats):
     """mapPartitions: one `storycluster run -f jsonl` per window of a partition; yields (window, id, story, thread, core)."""
     def go(records):
-        stats = term_stats
-        try:
-            from pyspark import SparkFiles
-            shipped = SparkFiles.get(os.path.basename(term_stats))
-            if os.path.exists(shipped):
-                stats = shipped
-        except Exception:
-            pass
         windows = {}
         for w, (brief_id, core, line) in records:
             windows.setdefault(w, []).append((brief_id, core, line))
@@ -139,7 +138,7 @@ def run_partition(binary, settings, term_stats):
             items = windows[w]
             core = {brief_id: c for brief_id, c, _ in items}
             lines = [with_id(line, brief_id) for brief_id, _, line in items]
-            out = call(binary, ["run", "-", "--source", "window.jsonl", "-f", "jsonl", "-q", "--term-stats", stats] + settings,
+            out = call(binary, ["run", "-", "--source", "window.jsonl", "-f", "jsonl", "-q", "--term-stats", term_stats] + settings,
                        b"\n".join(lines) + b"\n")
             for raw in out.splitlines():
                 if raw.strip():
@@ -342,7 +341,7 @@ def joined(placed, level, agreement):
     j = shared.join(n1, ["w1", "s1", "w2"]).join(n2, ["w1", "w2", "s2"])
     # Mutual best matches only: each story joins the other window's story holding most of its overlap briefs, and
     # only when that story's best match is it. "Any story sharing half" chained threads across windows
-    # (stream: thread agreement 0.90 -> 0.95 with this rule; stories 0.981 -> 0.984).
+    # (stream: thread agreement 0.944 -> 0.987 with this rule, measured offline from --keep-windows).
     from pyspark.sql.window import Window
     best_a = Window.partitionBy("w1", "s1", "w2").orderBy(F.desc("shared"), "s2")
     best_b = Window.partitionBy("w1", "w2", "s2").orderBy(F.desc("shared"), "s1")
@@ -351,15 +350,11 @@ def joined(placed, level, agreement):
         .select("w1", "s1", "w2", "s2")
 
 
-def global_ids(sc, edges, args):
-    """{(window, local id): global id} for the joined nodes: components of the join edges, each named by its
-    smallest node's local id. A node in no edge keeps its local id."""
+def global_ids(edges):
+    """{(window, local id): global id} for the joined nodes: components of the join edges (union-find on the driver),
+    each named by its smallest node's local id. A node in no edge keeps its local id."""
     pairs = [((r[0], r[1]), (r[2], r[3])) for r in edges.collect()]
-    index = {}
-    for u, v in pairs:
-        index.setdefault(u, len(index))
-        index.setdefault(v, len(index))
-    nodes = sorted(index)  # smallest node first: (window, local id)
+    nodes = sorted({node for pair in pairs for node in pair})  # smallest node first: (window, local id)
     order = {node: k for k, node in enumerate(nodes)}
     comp = components_on_driver([(order[u], order[v]) for u, v in pairs], len(nodes))
     return {node: nodes[comp[order[node]]][1] for node in nodes}
@@ -400,10 +395,9 @@ def stories(spark, args, settings, summary, groups, briefs, lines):
         placed.write.json("file://" + os.path.abspath(os.path.join(args.out, "windows")))
     summary["window_seconds"] = round(time.time() - t0, 3)
     t1 = time.time()
-    from pyspark.sql import functions as F
     names = {}
     for level in ("story", "thread"):
-        names[level] = sc.broadcast(global_ids(sc, joined(placed, level, args.agreement), args))
+        names[level] = sc.broadcast(global_ids(joined(placed, level, args.agreement)))
         summary["joined_" + level + "_nodes"] = len(names[level].value)
     # Each brief from its core window; duplicates from their canonical brief.
     core_rows = placed.where("core").rdd.map(lambda r: (r["id"], (

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import StoryCluster
 
-/// `storycluster sketch`: the per-partition half of a distributed dedup (`Distributed/spark/`).
+/// `storycluster sketch`: the per-partition half of a distributed dedup (`Sources/SparkDriver`).
 struct Sketch: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write each brief's dedup sketch (exact key, version key, LSH band keys) as JSON Lines.",
@@ -22,15 +22,9 @@ struct Sketch: ParsableCommand {
     var signatures = false
 
     func run() throws {
-        let settings = try corpusOptions.settings(settingsOptions)
-        let pipeline = try Pipeline(settings: settings)
-        let target = ReportOutput(path: output, protected: [settingsOptions.config].compactMap { $0 }, corpus: corpusOptions.corpus)
-        try target.check()
-        let corpus = try corpusOptions.read(settings, guessLanguage: false)
-        try target.write(SketchJSON.lines(corpus, deduplicator: pipeline.deduplicator, signatures: signatures))
-        // An empty partition is no error for a driver (its sketch is the header alone); a lost line is (exit 3).
-        if corpus.briefs.isEmpty && !corpus.hasLosses { return }
-        try finish(corpus)
+        try writePartition(corpusOptions, settingsOptions, output: output, guessLanguage: false) { corpus, pipeline in
+            SketchJSON.lines(corpus, deduplicator: pipeline.deduplicator, signatures: signatures)
+        }
     }
 }
 
@@ -48,14 +42,24 @@ struct Terms: ParsableCommand {
     var output: String?
 
     func run() throws {
-        let settings = try corpusOptions.settings(settingsOptions)
-        let pipeline = try Pipeline(settings: settings)
-        let target = ReportOutput(path: output, protected: [settingsOptions.config].compactMap { $0 }, corpus: corpusOptions.corpus)
-        try target.check()
-        let corpus = try corpusOptions.read(settings)
-        let texts = corpus.briefs.map(pipeline.clusterer.clusteringText)
-        try target.write(TermStatisticsFile.write(TfidfModel.documentFrequencies(texts, config: settings.stories.tfidfConfig)))
-        if corpus.briefs.isEmpty && !corpus.hasLosses { return }
-        try finish(corpus)
+        try writePartition(corpusOptions, settingsOptions, output: output, guessLanguage: true) { corpus, pipeline in
+            let texts = corpus.briefs.map(pipeline.clusterer.clusteringText)
+            return TermStatisticsFile.write(TfidfModel.documentFrequencies(texts, config: pipeline.settings.stories.tfidfConfig))
+        }
     }
+}
+
+/// The shape of every per-partition command: settings, a checked `-o` target, the corpus read, `render`'s bytes
+/// written. An empty partition is no error for a driver (its output is the header alone, if any); a lost line is
+/// (exit 3).
+func writePartition(_ corpusOptions: CorpusOptions, _ settingsOptions: SettingsOptions, output: String?, guessLanguage: Bool,
+                    render: (Corpus, Pipeline) throws -> [UInt8]) throws {
+    let settings = try corpusOptions.settings(settingsOptions)
+    let pipeline = try Pipeline(settings: settings)
+    let target = ReportOutput(path: output, protected: [settingsOptions.config].compactMap { $0 }, corpus: corpusOptions.corpus)
+    try target.check()
+    let corpus = try corpusOptions.read(settings, guessLanguage: guessLanguage)
+    try target.write(render(corpus, pipeline))
+    if corpus.briefs.isEmpty && !corpus.hasLosses { return }
+    try finish(corpus)
 }

@@ -60,7 +60,19 @@ public struct DuplicateLink: Equatable, Sendable {
 public enum DuplicateLinks {
     /// The link of `member` to its `canonical` brief.
     public static func link(_ member: Brief, to canonical: Brief, similarity: Double) -> DuplicateLink {
-        link(Analysed(member), to: Analysed(canonical), similarity: similarity)
+        var analysed: Analysed?
+        return link(member, to: canonical, canonicalText: Boilerplate.strip(canonical.text), analysed: &analysed, similarity: similarity)
+    }
+
+    /// The link of `member` to `canonical`, whose stripped text is `canonicalText`: a member with the same text (most
+    /// of a crawl) is a copy without any analysis; the canonical brief is analysed on first need into `analysed`, so
+    /// a group's members share that work.
+    static func link(_ member: Brief, to canonical: Brief, canonicalText: Substring, analysed: inout Analysed?,
+                     similarity: Double) -> DuplicateLink {
+        let stripped = Boilerplate.strip(member.text)
+        if stripped == canonicalText { return DuplicateLink(kind: .copy, similarity: similarity) }
+        if analysed == nil { analysed = Analysed(canonical, stripped: canonicalText) }
+        return link(Analysed(member, stripped: stripped), to: analysed!, similarity: similarity)
     }
 
     /// The links of every duplicate in `result` (by brief index), computed per group on all cores.
@@ -73,14 +85,10 @@ public enum DuplicateLinks {
         parts.withUnsafeMutableBufferPointer { out in
             DispatchQueue.concurrentPerform(iterations: groups.count) { k in
                 let g = groups[k]
-                // Most members are the canonical text again: compared stripped, before any analysis.
                 let canonicalText = Boilerplate.strip(briefs[g.canonical].text)
                 var canonical: Analysed?
                 out[k] = g.members.filter { $0 != g.canonical }.map { m in
-                    let stripped = Boilerplate.strip(briefs[m].text)
-                    if stripped == canonicalText { return (m, DuplicateLink(kind: .copy, similarity: result.similarity[m])) }
-                    if canonical == nil { canonical = Analysed(briefs[g.canonical], stripped: canonicalText) }
-                    return (m, link(Analysed(briefs[m], stripped: stripped), to: canonical!, similarity: result.similarity[m]))
+                    (m, link(briefs[m], to: briefs[g.canonical], canonicalText: canonicalText, analysed: &canonical, similarity: result.similarity[m]))
                 }
             }
         }
@@ -110,15 +118,15 @@ public enum DuplicateLinks {
         var body: [Sentence]
         /// Folded words of the headline (when the text opens with one).
         var headlineWords: [String] = []
+        /// The brief's language (guessed when the reader skipped guessing, as `dedup` does).
+        var lang: Language
+        /// The numbers of the body (after the headline), as `DuplicateLinks.numbers` reads them.
+        var bodyNumbers: [String]
 
         /// Analyses a brief that differs from its canonical text (the only ones worth the passes below); a canonical
         /// brief is analysed once for all its members.
         init(_ b: Brief, stripped: Substring? = nil) {
             brief = b
-            defer {
-                lang = b.lang == .other ? LanguageGuesser.guess(b.title.map { $0 + " " + b.text } ?? b.text) : b.lang
-                bodyNumbers = DuplicateLinks.numbers(in: body.map(\.text).joined(separator: " "), lang: lang)
-            }
             self.stripped = stripped ?? Boilerplate.strip(b.text)
             let text = DuplicateLinks.trimmed(self.stripped)
             if let t = b.title.map(DuplicateLinks.trimmed), !t.isEmpty, text.hasPrefix(t) {
@@ -137,6 +145,8 @@ public enum DuplicateLinks {
                     body = all
                 }
             }
+            lang = b.lang == .other ? LanguageGuesser.guess(b.title.map { $0 + " " + b.text } ?? b.text) : b.lang
+            bodyNumbers = DuplicateLinks.numbers(in: body.map(\.text).joined(separator: " "), lang: lang)
         }
 
         /// Folded words of the whole text (boilerplate stripped); asked only when headlines differ.
@@ -158,20 +168,14 @@ public enum DuplicateLinks {
             return false
         }
 
-        /// The brief's language (guessed when the reader skipped guessing, as `dedup` does).
-        var lang: Language = .other
-        /// The numbers of the body (after the headline), as `DuplicateLinks.numbers` reads them.
-        var bodyNumbers: [String] = []
     }
 
     /// Words by which a page says it is live (Dutch and English use the same ones).
     static let liveWords: Set<String> = ["liveblog", "livestream", "liveticker", "liveupdates"]
 
-    /// The link of an analysed `member` to its analysed canonical brief.
+    /// The link of an analysed `member` to its analysed canonical brief (texts that differ once stripped).
     static func link(_ member: Analysed, to canonical: Analysed, similarity: Double) -> DuplicateLink {
         var link = DuplicateLink(kind: .copy, similarity: similarity)
-        // The common case of a crawl: the same text again.
-        if member.stripped == canonical.stripped { return link }
         let aBody = canonical.body, bBody = member.body
         var unmatchedA = Set(aBody.indices), unmatchedB = Set(bBody.indices)
         var byKey: [String: [Int]] = [:]
@@ -211,8 +215,7 @@ public enum DuplicateLinks {
         link.numbersAfter = after
         // A reworded headline is a copy unless the new one brings a fact the earlier brief does not have: a number,
         // a name, or (on a live page) any new word, since a live page's headline follows the event.
-        if let ha = canonical.headline, let hb = member.headline,
-           TextNormalizer.tokens(String(ha)) != TextNormalizer.tokens(String(hb)) {
+        if let ha = canonical.headline, let hb = member.headline, canonical.headlineWords != member.headlineWords {
             link.headline = DuplicateLink.Edit(before: String(ha), after: String(hb))
             link.headlineNews = headlineNews(hb, lang: langB, live: member.live || canonical.live, earlier: canonical)
         }
@@ -303,12 +306,6 @@ public enum DuplicateLinks {
         let parts = token.split(whereSeparator: { $0 == "." || $0 == "," })
         if parts.count > 1, parts[0].count <= 3, parts.dropFirst().allSatisfy({ $0.count == 3 }) { return parts.joined() }
         return token.replacingOccurrences(of: ",", with: ".")
-    }
-
-    /// Whether a brief's text opens with its title (feeds that prepend the headline to the body).
-    static func opensWithTitle(_ b: Brief, _ stripped: Substring) -> Bool {
-        guard let t = b.title.map(trimmed), !t.isEmpty else { return false }
-        return trimmed(stripped).hasPrefix(t)
     }
 
     /// `s` without leading and trailing white space.

@@ -75,6 +75,12 @@ extension TextReport {
         let inShown = Set(shown.flatMap(\.briefs))
         groups.groups = dedup.groups.filter { inShown.contains($0.canonical) }
         let links = DuplicateLinks.all(groups, briefs: briefs)
+        // Each brief is shown in its latest version (the last update), earlier versions folded behind it.
+        var latest: [Int: Int] = [:]
+        for g in groups.groups {
+            let l = DuplicateLinks.latest(of: g, links: links, briefs: briefs)
+            if l != g.canonical { latest[g.canonical] = l }
+        }
         for (n, s) in shown.enumerated() {
             var head = "\(n + 1). [\(s.label)]  \(s.briefs.count) brief\(s.briefs.count == 1 ? "" : "s")"
             if let f = s.firstPublished, let l = s.lastPublished {
@@ -95,9 +101,6 @@ extension TextReport {
                 reprints[c, default: 0] += 1
                 if links[i]?.kind == .update { updates[c, default: 0] += 1 }
             }
-            // Each brief is shown in its latest version (the last update), earlier versions folded behind it.
-            var latest: [Int: Int] = [:]
-            for g in groups.groups where updates[g.canonical] != nil { latest[g.canonical] = DuplicateLinks.latest(of: g, links: links, briefs: briefs) }
             let newestFirst = s.canonicalBriefs.sorted { StoryClusterer.earlier(briefs[latest[$1] ?? $1], briefs[latest[$0] ?? $0]) }
             for i in newestFirst.prefix(8) {
                 let b = briefs[latest[i] ?? i]
@@ -106,7 +109,7 @@ extension TextReport {
                 if let d = b.dateline { line += d + ": " }
                 line += (b.title ?? b.text).replacingOccurrences(of: "\n", with: " ")
                 // When the first version is from another day, its date too ("first 11-24 04:30").
-                let since = latest[i] != nil && latest[i] != i ? briefs[i].published.map { first -> String in
+                let since = latest[i] != nil ? briefs[i].published.map { first -> String in
                     let f = ISO8601.format(first), l = b.published.map(ISO8601.format) ?? ""
                     return "; first " + (f.prefix(10) == l.prefix(10) ? String(f.dropFirst(11).prefix(5)) : String(f.dropFirst(5).prefix(11)).replacingOccurrences(of: "T", with: " "))
                 } ?? "" : ""

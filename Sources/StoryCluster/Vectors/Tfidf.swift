@@ -89,9 +89,8 @@ public struct TfidfModel: Sendable {
     /// the window weighs terms as a run over the whole corpus does.
     /// - Complexity: O(total tokens · log(tokens per text)).
     public static func fit(_ texts: [String], config: TfidfConfig = TfidfConfig(), statistics: TermStatistics? = nil) -> (model: TfidfModel, rows: SparseRows) {
-        let empty = TfidfModel(terms: [], idf: [], documentCount: 0, config: config, columnOf: [:], stopHashes: stopHashes(config))
-        return empty.extendingInChunks(texts, chunks: texts.count >= parallelTexts ? ProcessInfo.processInfo.activeProcessorCount * 4 : 1,
-                                       statistics: statistics)
+        TfidfModel(terms: [], idf: [], documentCount: 0, config: config, columnOf: [:], stopHashes: stopHashes(config))
+            .extending(texts, statistics: statistics)
     }
 
     /// Document frequencies of each term hash over the texts given, and their number: what a partition of a
@@ -132,9 +131,11 @@ public struct TfidfModel: Sendable {
     /// This model with the terms of `texts` it never saw appended (idf from their document frequency among `texts`,
     /// with the fitted documents counted in n; known terms keep theirs), and the texts' rows under it. A fit is an
     /// empty model extended; a night labels its stories through the stored model extended, so that a story that
-    /// began after the fit can be named by its new terms.
-    public func extending(_ texts: [String]) -> (model: TfidfModel, rows: SparseRows) {
-        extendingInChunks(texts, chunks: texts.count >= Self.parallelTexts ? ProcessInfo.processInfo.activeProcessorCount * 4 : 1)
+    /// began after the fit can be named by its new terms. With `statistics`, a new term the statistics count takes
+    /// their idf instead (see `fit`).
+    public func extending(_ texts: [String], statistics: TermStatistics? = nil) -> (model: TfidfModel, rows: SparseRows) {
+        extendingInChunks(texts, chunks: texts.count >= Self.parallelTexts ? ProcessInfo.processInfo.activeProcessorCount * 4 : 1,
+                          statistics: statistics)
     }
 
     /// Texts from which `extending` tokenises on all cores.
@@ -207,18 +208,20 @@ public struct TfidfModel: Sendable {
             }
             hashes[chunk] = []
         }
-        let n = Double(documentCount + texts.count)
-        var newIDF = newDF.map { Float(log((1 + n) / (1 + Double($0))) + 1) }
-        if let statistics {
-            // The corpus's idf for every term it counted (all of them, when the texts are part of that corpus).
-            let total = Double(statistics.documents)
-            for (k, h) in newHashes.enumerated() {
-                if let d = statistics.frequencies[h] { newIDF[k] = Float(log((1 + total) / (1 + Double(d))) + 1) }
-            }
+        let n = documentCount + texts.count
+        // With statistics, the corpus's idf for every term it counted (all of them, when the texts are part of it).
+        let newIDF = zip(newHashes, newDF).map { h, df in
+            statistics.flatMap { s in s.frequencies[h].map { Self.idf(documents: s.documents, frequency: $0) } }
+                ?? Self.idf(documents: n, frequency: df)
         }
         let model = TfidfModel(terms: terms, idf: idf + newIDF,
                                documentCount: documentCount + texts.count, config: config, columnOf: columnOf, stopHashes: stopHashes)
         return (model, model.rows(docs, boosted: boosted))
+    }
+
+    /// Smoothed idf of a term found in `frequency` of `documents` documents: ln((1 + n) / (1 + df)) + 1.
+    static func idf(documents: Int, frequency: Int) -> Float {
+        Float(log((1 + Double(documents)) / (1 + Double(frequency))) + 1)
     }
 
     /// TF-IDF rows of new texts weighed as a refit on them would, as far as a fixed model can: terms the model never
@@ -251,11 +254,11 @@ public struct TfidfModel: Sendable {
             unseenCounts.append(counts.map { ($0.key, $0.value.0, $0.value.1) }.sorted { $0.0 < $1.0 })
             for h in counts.keys { unseenDF[h, default: 0] += 1 }
         }
-        let n = Double(documentCount + texts.count)
+        let n = documentCount + texts.count
         var extra = [Float](repeating: 0, count: texts.count)
         var unseen = unseenCounts.enumerated().map { doc, terms in
             terms.map { h, count, name -> (hash: UInt64, weight: Float) in
-                var w = (1 + log(Float(count))) * Float(log((1 + n) / (1 + Double(unseenDF[h]!))) + 1)
+                var w = (1 + log(Float(count))) * Self.idf(documents: n, frequency: unseenDF[h]!)
                 if config.nameBoost > 0, name { w *= 1 + config.nameBoost }
                 extra[doc] += w * w
                 return (h, w)
